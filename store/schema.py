@@ -1,0 +1,138 @@
+"""Table definitions (SQLAlchemy Core). Migrations in store/migrations create exactly these."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite hands back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use store.utcnow() or an aware datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False, default=""),
+    Column("email", String(320), nullable=True),
+    Column("password_hash", String(255), nullable=True),  # NULL: single-sign-on only
+    Column("is_active", Boolean, nullable=False, default=True),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("last_login_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# Failed sign-ins are counted per (hashed) username, whether or not the account exists, so the
+# slow-down and lockout behave identically for real and unknown names and reveal nothing.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("name_hash", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", UTCDateTime(), nullable=False),
+    Column("locked_until", UTCDateTime(), nullable=True),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("description", String(300), nullable=False),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(40), ForeignKey("roles.name"), primary_key=True),
+)
+
+app_settings = Table(
+    "app_settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("updated_by", String(80), nullable=False),
+)
+
+datasets = Table(
+    "datasets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("purpose", String(40), nullable=False),
+    Column("purpose_note", Text, nullable=False, default=""),
+    Column("kind", String(40), nullable=False, default="customers"),
+    Column("parent_id", Integer, ForeignKey("datasets.id"), nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+    Column("storage_path", String(500), nullable=False),
+    Column("column_roles", JSON, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("column_count", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("storage_path"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # ISO-8601 UTC text with microseconds: hashed exactly as stored, identical on every backend.
+    Column("created_at", String(32), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(80), nullable=False),
+    Column("object_type", String(80), nullable=False),
+    Column("object_id", String(200), nullable=False),
+    Column("details", Text, nullable=False),  # canonical JSON, hashed as stored
+    Column("prev_hash", String(64), nullable=False),
+    Column("row_hash", String(64), nullable=False, unique=True),
+)

@@ -1,0 +1,43 @@
+"""The page registry: which page exists, in which section, for which roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.authz import Principal
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    roles: frozenset[str]  # empty: every signed-in user
+    section: str
+    url_path: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", "Home", ":material/home:", frozenset(), "Amanah", "home"),
+    PageSpec("pages/data.py", "Data", ":material/table_view:", frozenset({"marketer"}), "Marketing", "data"),
+    PageSpec("pages/admin_users.py", "Users and roles", ":material/group:", frozenset({"admin"}), "Admin",
+             "users"),
+    PageSpec("pages/admin_audit.py", "Audit log", ":material/receipt_long:", frozenset({"admin"}), "Admin",
+             "audit"),
+    PageSpec("pages/admin_settings.py", "Settings", ":material/tune:", frozenset({"admin"}), "Admin",
+             "settings"),
+    PageSpec("pages/account.py", "My account", ":material/person:", frozenset(), "Account", "account"),
+)
+
+SECTION_ORDER = ("Amanah", "Marketing", "Review", "Insights", "Admin", "Account")
+
+
+def pages_for(principal: Principal) -> list[PageSpec]:
+    """The pages this user may open, in menu order."""
+    if principal.must_change_password:
+        return [page for page in PAGES if page.url_path == "account"]
+    return [page for page in PAGES if not page.roles or principal.has(*page.roles)]
+
+
+def page_spec(path: str) -> PageSpec:
+    return next(page for page in PAGES if page.path == path)
