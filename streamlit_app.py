@@ -7,22 +7,22 @@ import streamlit as st
 from store.accounts import count_users
 from ui.auth import NOTICE_KEY, current_principal, end_session
 from ui.context import get_engine
-from ui.navigation import SECTION_ORDER, pages_for
+from ui.navigation import PUBLIC_URL_PATH, SECTION_ORDER, pages_for
 
 st.set_page_config(page_title="Amanah", page_icon=":material/verified_user:", layout="wide")
 
 engine = get_engine()
 
 if count_users(engine) == 0:
-    navigation = st.navigation([st.Page("pages/setup.py", title="Set up Amanah", icon=":material/key:",
-                                        url_path="setup", default=True)], position="hidden")
+    navigation = st.navigation([st.Page("pages/first_run_setup.py", title="Set up Amanah", icon=":material/key:",
+                                        url_path=PUBLIC_URL_PATH, default=True)], position="hidden")
     navigation.run()
     st.stop()
 
 principal = current_principal(engine)
 if principal is None:
-    navigation = st.navigation([st.Page("pages/login.py", title="Sign in", icon=":material/login:",
-                                        url_path="login", default=True)], position="hidden")
+    navigation = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:",
+                                        url_path=PUBLIC_URL_PATH, default=True)], position="hidden")
     navigation.run()
     st.stop()
 

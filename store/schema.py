@@ -136,3 +136,39 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("row_hash", String(64), nullable=False, unique=True),
 )
+
+# Consent is an append-only ledger keyed by subject pseudonym: a withdrawal is a new row and the
+# latest row per (subject, channel, purpose) is the status in force. Evidence is a reference (file
+# name and hash, form id), never personal data. dataset_id is a plain reference, not a foreign key,
+# because the ledger outlives the datasets it was imported from.
+consent_events = Table(
+    "consent_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject", String(64), nullable=False, index=True),
+    Column("channel", String(20), nullable=False),
+    Column("purpose", String(60), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("evidence", String(500), nullable=False),
+    Column("dataset_id", Integer, nullable=True),
+    Column("recorded_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# Grants and revocations of the use of one special-category column of one dataset, append-only;
+# the latest row per (dataset, column) is in force.
+special_category_allowances = Table(
+    "special_category_allowances",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dataset_id", Integer, nullable=False, index=True),
+    Column("column_name", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("action", String(10), nullable=False),  # grant | revoke
+    Column("legal_basis", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -89,6 +89,8 @@ def wait_idle(page) -> None:
     """Wait until Streamlit has finished the current script run."""
     page.wait_for_timeout(300)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
+    page.wait_for_timeout(700)  # let data grids (canvas) paint before a screenshot
 
 
 def assert_no_exception(page) -> None:

@@ -148,3 +148,15 @@ def test_failed_sign_in_of_unknown_name_does_not_store_the_typed_name(people, st
     authenticate(store, "my-secret-password-typed-here", "x", sleep=no_sleep)
     rows = list_audit(store, people["admin"], AuditFilter(action_prefix="auth.login_failed"))
     assert rows and all("my-secret" not in str(row) for row in rows)
+
+
+def test_single_sign_on_maps_to_an_active_local_account_by_email(people, store):
+    create_user(store, people["admin"], "sara", None, ["reviewer"], email="Sara@Example.org")
+    result = authenticate(store, "sara", "", sleep=no_sleep)
+    assert not result.ok, "an SSO-only account has no local password"
+    from store.accounts import sign_in_with_sso
+
+    signed_in = sign_in_with_sso(store, "sara@example.org", None)
+    assert signed_in.ok and signed_in.principal.roles == {"reviewer"}
+    stranger = sign_in_with_sso(store, "stranger@example.org", "stranger")
+    assert not stranger.ok and "no active Amanah account" in stranger.message

@@ -60,3 +60,15 @@ def test_only_store_speaks_sql():
     offenders = {str(relative): sorted(uses) for relative, path in _python_files()
                  if relative.parts[0] not in allowed and (uses := _sqlalchemy_uses(path))}
     assert offenders == {}, f"SQL outside store/: {offenders}"
+
+
+def test_page_files_do_not_shadow_url_paths():
+    """Streamlit's legacy pages/ discovery names a page after its file stem. If a stem equalled an
+    st.Page url_path, a rerun (or a fresh server's first request) could run that file directly and
+    skip streamlit_app.py's sign-in and menu; distinct names make every run go through the entry."""
+    from ui.navigation import PAGES, PUBLIC_URL_PATH
+
+    stems = {path.stem for path in (ROOT / "pages").glob("*.py")}
+    url_paths = {page.url_path for page in PAGES} | {PUBLIC_URL_PATH}
+    assert stems & url_paths == set()
+    assert {page.path for page in PAGES} <= {f"pages/{stem}.py" for stem in stems}

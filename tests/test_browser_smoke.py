@@ -21,7 +21,7 @@ def test_setup_sign_in_and_every_page(tmp_path):
     with running_app(tmp_path) as base, browser_page() as page:
         page.goto(base)
         page.get_by_text("Welcome to Amanah").wait_for()
-        page.get_by_label("Username").fill("founder")
+        page.get_by_label("Username", exact=True).fill("founder")
         page.get_by_label("Your name (shown to colleagues)").fill("Fatima Founder")
         page.get_by_label("Password (at least 12 characters)").fill(PASSWORD)
         page.get_by_label("Repeat the password").fill(PASSWORD)
@@ -33,8 +33,8 @@ def test_setup_sign_in_and_every_page(tmp_path):
 
         page.get_by_role("button", name="Sign out").click()
         page.get_by_text("Sign in to Amanah").wait_for()
-        page.get_by_label("Username").fill("founder")
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Username", exact=True).fill("founder")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.get_by_text("Welcome, Fatima Founder").wait_for()
         wait_idle(page)

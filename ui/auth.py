@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 from sqlalchemy import Engine
 
 from store.accounts import load_principal, record_logout, sign_in_with_sso
@@ -69,7 +70,7 @@ def sso_enabled() -> bool:
         return False
     try:
         return "auth" in st.secrets
-    except FileNotFoundError:
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
         return False
 
 

@@ -17,16 +17,20 @@ class PageSpec:
     url_path: str
 
 
+# The setup and sign-in pages share the home page's URL path, so the page hash survives the switch
+# from signed out to signed in and the user lands on Home without a "page not found" detour.
+PUBLIC_URL_PATH = "home"
+
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", "Home", ":material/home:", frozenset(), "Amanah", "home"),
-    PageSpec("pages/data.py", "Data", ":material/table_view:", frozenset({"marketer"}), "Marketing", "data"),
+    PageSpec("pages/overview.py", "Home", ":material/home:", frozenset(), "Amanah", "home"),
+    PageSpec("pages/datasets.py", "Data", ":material/table_view:", frozenset({"marketer"}), "Marketing", "data"),
     PageSpec("pages/admin_users.py", "Users and roles", ":material/group:", frozenset({"admin"}), "Admin",
              "users"),
     PageSpec("pages/admin_audit.py", "Audit log", ":material/receipt_long:", frozenset({"admin"}), "Admin",
              "audit"),
     PageSpec("pages/admin_settings.py", "Settings", ":material/tune:", frozenset({"admin"}), "Admin",
              "settings"),
-    PageSpec("pages/account.py", "My account", ":material/person:", frozenset(), "Account", "account"),
+    PageSpec("pages/my_account.py", "My account", ":material/person:", frozenset(), "Account", "account"),
 )
 
 SECTION_ORDER = ("Amanah", "Marketing", "Review", "Insights", "Admin", "Account")
