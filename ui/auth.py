@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 from sqlalchemy import Engine
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from store.accounts import load_principal, record_logout, sign_in_with_sso
 from store.authz import ROLE_LABELS, Principal, Role
