@@ -1,0 +1,38 @@
+"""The demo seed stores the generated tables as datasets with declared column roles."""
+
+import pytest
+
+from store.authz import PermissionDenied
+from store.datasets import delete_dataset, list_datasets, load_dataset, rename_dataset
+from store.demo_seed import seed_demo
+
+
+def test_seed_creates_customer_and_transaction_datasets(people, store):
+    ids = seed_demo(store, people["mark"], rows=400)
+    customers = load_dataset(store, people["mark"], ids["customers"])
+    assert len(customers) == 400
+    found = {row["id"]: row for row in list_datasets(store, people["mark"])}
+    roles = found[ids["customers"]]["column_roles"]
+    assert roles["religion"]["role"] == "special_category"
+    assert roles["email"]["role"] == "direct_identifier"
+    assert roles["age"] == {"role": "feature", "tag": "demographic", "special_category": None,
+                            "reason": "declared by the demo-data generator"}
+    assert found[ids["transactions"]]["kind"] == "transactions"
+
+
+def test_seed_needs_admin_or_marketer(people, store):
+    with pytest.raises(PermissionDenied):
+        seed_demo(store, people["manu"], rows=50)
+
+
+def test_rename_and_delete_are_audited_and_remove_the_file(people, store, isolated_environment):
+    from store.audit import list_audit
+
+    ids = seed_demo(store, people["admin"], rows=50)
+    rename_dataset(store, people["mark"], ids["customers"], "Spring customers")
+    delete_dataset(store, people["mark"], ids["customers"])
+    assert all(row["id"] != ids["customers"] for row in list_datasets(store, people["mark"]))
+    actions = [row["action"] for row in list_audit(store, people["admin"])]
+    assert "dataset.rename" in actions and "dataset.delete" in actions
+    remaining = list((isolated_environment / "datasets").glob("*.parquet"))
+    assert len(remaining) == 1  # only the transactions file is left
