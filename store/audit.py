@@ -28,14 +28,14 @@ def canonical_json(details: Mapping[str, Any] | None) -> str:
     return json.dumps(details or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def row_hash(prev_hash: str, created_at: str, actor: str, action: str, object_type: str,
+def row_hash(prev_hash: str, created_at: str, actor_name: str, action: str, object_type: str,
              object_id: str, details: str) -> str:
     """Hash of one audit row: its predecessor's hash plus every stored field, unit-separated."""
-    payload = "\x1f".join((prev_hash, created_at, actor, action, object_type, object_id, details))
+    payload = "\x1f".join((prev_hash, created_at, actor_name, action, object_type, object_id, details))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append_audit(connection: Connection, actor: str, action: str, object_type: str,
+def append_audit(connection: Connection, actor_name: str, action: str, object_type: str,
                  object_id: str | int, details: Mapping[str, Any] | None = None) -> str:
     """Append one row inside the caller's transaction and return its hash.
 
@@ -51,10 +51,10 @@ def append_audit(connection: Connection, actor: str, action: str, object_type: s
     created_at = utcnow().isoformat(timespec="microseconds")
     details_text = canonical_json(details)
     object_id = str(object_id)
-    digest = row_hash(prev_hash, created_at, actor, action, object_type, object_id, details_text)
+    digest = row_hash(prev_hash, created_at, actor_name, action, object_type, object_id, details_text)
     connection.execute(
         audit_log.insert().values(
-            created_at=created_at, actor=actor, action=action, object_type=object_type,
+            created_at=created_at, actor=actor_name, action=action, object_type=object_type,
             object_id=object_id, details=details_text, prev_hash=prev_hash, row_hash=digest,
         )
     )
