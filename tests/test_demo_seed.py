@@ -15,7 +15,7 @@ def test_seed_creates_customer_and_transaction_datasets(people, store):
     roles = found[ids["customers"]]["column_roles"]
     assert roles["religion"]["role"] == "special_category"
     assert roles["email"]["role"] == "direct_identifier"
-    assert roles["age"] == {"role": "feature", "tag": "demographic", "special_category": None,
+    assert roles["gender"] == {"role": "feature", "tag": "demographic", "special_category": None,
                             "reason": "declared by the demo-data generator"}
     assert found[ids["transactions"]]["kind"] == "transactions"
 
