@@ -15,13 +15,15 @@ COUNTRY_SHARES: tuple[float, ...] = (0.34, 0.12, 0.26, 0.15, 0.13)
 
 SETTLEMENTS: tuple[str, ...] = ("urban", "suburban", "university", "rural")
 
-# Reserved example domains only, so no demo email can ever reach a real mailbox owner.
+# Only example.com, example.net, example.org and their subdomains are reserved (RFC 2606), so no demo
+# email can reach a real mailbox; "example.nl" or "example.de" are registrable. A country subdomain
+# keeps the customer's country recognisable, like a national provider next to a global one.
 COUNTRY_EMAIL_DOMAIN: dict[str, str] = {
-    "NL": "example.nl",
-    "BE": "example.be",
-    "DE": "example.de",
-    "FR": "example.fr",
-    "GB": "example.co.uk",
+    "NL": "nl.example.com",
+    "BE": "be.example.com",
+    "DE": "de.example.com",
+    "FR": "fr.example.com",
+    "GB": "uk.example.com",
 }
 GENERIC_EMAIL_DOMAIN = "example.com"
 
@@ -213,7 +215,7 @@ LIFESTYLES: tuple[str, ...] = (
     "career-driven", "family-focused", "student", "active retiree", "traditional", "entrepreneurial",
     "health & fitness", "eco-conscious", "budget-conscious",
 )
-VALUES: tuple[str, ...] = (
+PERSONAL_VALUES: tuple[str, ...] = (
     "ambition", "convenience", "family", "security", "tradition", "community", "sustainability", "quality",
     "value for money", "independence",
 )
@@ -263,7 +265,7 @@ class Archetype:
     channel: tuple[float, ...]
     consent: tuple[float, float, float]
     lifestyle: dict[str, float]
-    values: dict[str, float]
+    personal_values: dict[str, float]
     interests: dict[str, float]
     categories: dict[str, float]
     orders_per_year: float
@@ -340,3 +342,4 @@ ARCHETYPES: tuple[Archetype, ...] = (
         business_rate=0.9,
     ),
 )
+ARCHETYPE_NAMES: tuple[str, ...] = tuple(archetype.name for archetype in ARCHETYPES)

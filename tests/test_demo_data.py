@@ -13,6 +13,8 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
+from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS as POSTGRESQL_RESERVED_WORDS
+from sqlalchemy.dialects.sqlite.base import SQLiteIdentifierPreparer
 
 from data import demo
 from data.demo import (
@@ -30,10 +32,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 AS_OF = datetime.date(2025, 6, 30)
 AS_OF_TS = pd.Timestamp(AS_OF)
 ROWS = 5000
-RESERVED_DOMAINS = {"example.com", "example.nl", "example.de", "example.fr", "example.be", "example.co.uk"}
+# RFC 2606 reserves example.com, .net and .org and every subdomain of them; example.nl etc. are registrable.
+RESERVED_DOMAIN = r"(?:[a-z0-9-]+\.)*example\.(?:com|net|org)"
+COUNTRY_SUBDOMAIN = {"NL": "nl", "BE": "be", "DE": "de", "FR": "fr", "GB": "uk"}
 STRING_COLUMNS = [
     "customer_id", "full_name", "email", "phone", "gender", "income_band", "postcode", "city", "region", "country",
-    "language", "customer_type", "lifestyle", "values", "interests", "loyalty_tier", "preferred_channel", "religion",
+    "language", "customer_type", "lifestyle", "personal_values", "interests", "loyalty_tier", "preferred_channel",
+    "religion",
 ]
 DATE_COLUMNS = ["birth_date", "signup_date", "first_purchase", "last_purchase"]
 CONSENT_COLUMNS = ["consent_email", "consent_sms", "consent_push"]
@@ -123,6 +128,14 @@ def test_columns_and_dtypes(clean):
     assert pd.api.types.is_datetime64_any_dtype(clean.consent["recorded_at"])
 
 
+def test_no_column_name_clashes_with_a_dataframe_attribute_or_sql_keyword(clean):
+    columns = {*clean.customers.columns, *clean.transactions.columns, *clean.consent.columns}
+    assert "personal_values" in columns
+    assert not columns & set(dir(pd.DataFrame)), "frame.<column> must reach the column, not a DataFrame attribute"
+    sql_keywords = SQLiteIdentifierPreparer.reserved_words | POSTGRESQL_RESERVED_WORDS
+    assert not columns & sql_keywords, "a column named like a keyword needs quoting in every SQL statement"
+
+
 def test_customer_ids_are_sequential_and_unique(clean):
     ids = clean.customers["customer_id"]
     assert ids.iloc[0] == "C0000001" and ids.iloc[-1] == f"C{ROWS:07d}"
@@ -136,7 +149,8 @@ def test_column_roles_cover_the_privacy_categories():
     assert COLUMN_ROLES["religion"] == "special_category"
     assert {c for c, role in COLUMN_ROLES.items() if role == "direct_identifier"} == {"full_name", "email", "phone"}
     assert {c for c, role in COLUMN_ROLES.items() if role == "consent"} == set(CONSENT_COLUMNS)
-    assert {c for c, role in COLUMN_ROLES.items() if role == "quasi_identifier"} == {"birth_date", "age", "postcode"}
+    assert {c for c, role in COLUMN_ROLES.items() if role == "quasi_identifier"} == {"birth_date", "postcode"}
+    assert COLUMN_ROLES["age"] == "demographic", "age is the main segmentation variable, so a feature"
     assert TRANSACTION_COLUMN_ROLES == {
         "customer_id": "id", "order_id": "id", "order_date": "transaction_date", "amount": "transaction_amount",
         "product_category": "behavioural",
@@ -193,7 +207,21 @@ def test_postcodes_and_phones_follow_their_country_format(clean, country, postco
 def test_emails_use_only_reserved_domains(request, fixture):
     emails = request.getfixturevalue(fixture).customers["email"].str.strip().str.lower()
     assert emails.str.fullmatch(r"[a-z0-9._]+@[a-z.]+").all()
-    assert set(emails.str.split("@").str[1]) <= RESERVED_DOMAINS
+    domains = emails.str.split("@").str[1]
+    assert domains.str.fullmatch(RESERVED_DOMAIN).all(), sorted(set(domains[~domains.str.fullmatch(RESERVED_DOMAIN)]))
+
+
+@pytest.mark.parametrize("fixture", ["clean", "noisy"])
+def test_email_subdomain_shows_the_customers_country(request, fixture):
+    customers = request.getfixturevalue(fixture).customers
+    domains = customers["email"].str.lower().str.split("@").str[1]
+    subdomain = domains.str.extract(r"^([a-z]+)\.example\.", expand=False)
+    on_country_domain = subdomain.notna()
+    assert 0.5 < on_country_domain.mean() < 0.9, "most addresses sit on a national domain, the rest on a global one"
+    expected = customers.loc[on_country_domain, "country"].map(COUNTRY_SUBDOMAIN)
+    assert (subdomain[on_country_domain] == expected).all()
+    assert set(subdomain.dropna()) == set(COUNTRY_SUBDOMAIN.values())
+    assert set(domains[~on_country_domain]) == {"example.com"}
 
 
 @pytest.mark.parametrize(
