@@ -23,7 +23,9 @@ def _service_functions():
                 continue
             module = importlib.import_module(module_info.name)
             for name, function in inspect.getmembers(module, inspect.isfunction):
-                if function.__module__ == module.__name__ and "actor" in inspect.signature(function).parameters:
+                # Private helpers (leading underscore) are only called from guarded functions.
+                if (function.__module__ == module.__name__ and not name.startswith("_")
+                        and "actor" in inspect.signature(function).parameters):
                     yield f"{module.__name__}.{name}", function
 
 
