@@ -1,11 +1,15 @@
-"""Data: the stored datasets — list, rename, delete."""
+"""Data: upload customer data, see roles, quality, minimisation and consent; manage stored datasets."""
 
 import pandas as pd
 import streamlit as st
 
-from store.datasets import delete_dataset, list_datasets, rename_dataset
+from privacy.consent import CHANNELS
+from privacy.ledger import SOURCES, consent_history_for, record_consent_change
+from store.datasets import list_datasets
 from ui.auth import require_roles
 from ui.context import get_engine
+from ui.data_upload import upload_wizard
+from ui.dataset_view import dataset_details
 from ui.display import show_table
 from ui.errors import user_errors
 
@@ -13,36 +17,48 @@ principal = require_roles("marketer")
 engine = get_engine()
 
 st.title("Data")
+notice = st.session_state.pop("data_notice", None)
+if notice:
+    st.success(notice)
 
-with user_errors("loading datasets"):
+stored, upload, consent = st.tabs(["Datasets", "Upload", "Consent"])
+
+with stored, user_errors("loading datasets"):
     found = list_datasets(engine, principal)
     if not found:
-        st.info("No datasets yet.")
-        st.stop()
-    table = pd.DataFrame(found)[["id", "name", "kind", "purpose", "version", "row_count", "column_count",
-                                 "created_at", "content_hash"]]
-    table["content_hash"] = table["content_hash"].str[:12]
-    show_table(table, key="datasets_table")
+        st.info("No datasets yet: upload one in the Upload tab.")
+    else:
+        table = pd.DataFrame(found)[["id", "name", "kind", "purpose", "version", "parent_id", "row_count",
+                                     "column_count", "created_at"]]
+        show_table(table, key="datasets_table")
+        by_label = {f"#{row['id']} {row['name']} ({row['kind']})": row for row in found}
+        label = st.selectbox("Dataset", list(by_label), key="dataset_choice")
+        dataset_details(engine, principal, by_label[label])
 
-    by_label = {f"{row['name']} (#{row['id']})": row for row in found}
-    label = st.selectbox("Dataset", list(by_label), key="dataset_choice")
-    chosen = by_label[label]
-    roles = pd.DataFrame(
-        [{"column": column, **{k: v for k, v in info.items() if k in ("role", "tag", "special_category", "reason")}}
-         for column, info in chosen["column_roles"].items()]
-    )
-    st.subheader("Columns and their roles")
-    show_table(roles, key="dataset_roles")
+with upload:
+    upload_wizard(engine, principal)
 
-    with st.expander("Rename or delete"):
-        new_name = st.text_input("New name", value=chosen["name"], key="dataset_new_name", max_chars=200)
-        if st.button("Rename", key="dataset_rename"):
-            with user_errors("renaming the dataset"):
-                rename_dataset(engine, principal, chosen["id"], new_name)
-                st.rerun()
-        confirm = st.checkbox(f"Yes, delete '{chosen['name']}' and its file", key="dataset_delete_confirm")
-        if st.button("Delete dataset", key="dataset_delete", disabled=not confirm, type="primary"):
-            with user_errors("deleting the dataset"):
-                delete_dataset(engine, principal, chosen["id"])
-                st.success("Dataset deleted.")
-                st.rerun()
+with consent:
+    st.markdown("Record a consent change that reached you outside an import (a phone call, a letter, the "
+                "preference centre). It is appended to the ledger and takes effect at once everywhere.")
+    with st.form("consent_change_form", clear_on_submit=True):
+        c1, c2, c3, c4 = st.columns(4)
+        identifier = c1.text_input("Customer id", key="consent_identifier")
+        channel = c2.selectbox("Channel", CHANNELS, key="consent_channel")
+        purpose = c3.text_input("Purpose", value="marketing", key="consent_purpose")
+        status = c4.selectbox("Status", ["withdrawn", "granted"], key="consent_status")
+        source = st.selectbox("Source", SOURCES, key="consent_source")
+        evidence = st.text_input("Evidence reference (form id, date of letter) — no personal data",
+                                 key="consent_evidence", max_chars=500)
+        if st.form_submit_button("Record", type="primary", key="consent_record"):
+            with user_errors("recording the consent change"):
+                record_consent_change(engine, principal, identifier, channel, purpose, status, source, evidence)
+                st.success(f"Recorded: {channel} / {purpose} {status}.")
+    lookup = st.text_input("Look up the consent history of a customer id", key="consent_lookup")
+    if lookup:
+        with user_errors("reading the consent history"):
+            history = consent_history_for(engine, principal, lookup)
+            if history.empty:
+                st.info("No consent events for that customer id.")
+            else:
+                show_table(history.drop(columns=["subject"]), key="consent_history")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from data.seed import DEMO_ROWS, seed_demo
 from store.accounts import AccountError, bootstrap_first_admin, count_users
-from store.demo_seed import DEMO_ROWS, seed_demo
 from store.policy import effective_setting
 from ui.auth import start_session
 from ui.context import get_engine

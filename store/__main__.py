@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.rows = None
                 args.command = "seed-demo"
         if args.command == "seed-demo":
-            from store.demo_seed import DEMO_ROWS, seed_demo_as_operator
+            from data.seed import DEMO_ROWS, seed_demo_as_operator  # the import path lives above the store
 
             ids = seed_demo_as_operator(engine, rows=args.rows or DEMO_ROWS)
             print(f"demo data loaded: {ids}")

@@ -2,9 +2,9 @@
 
 import pytest
 
+from data.seed import seed_demo
 from store.authz import PermissionDenied
 from store.datasets import delete_dataset, list_datasets, load_dataset, rename_dataset
-from store.demo_seed import seed_demo
 
 
 def test_seed_creates_customer_and_transaction_datasets(people, store):
@@ -15,9 +15,28 @@ def test_seed_creates_customer_and_transaction_datasets(people, store):
     roles = found[ids["customers"]]["column_roles"]
     assert roles["religion"]["role"] == "special_category"
     assert roles["email"]["role"] == "direct_identifier"
-    assert roles["gender"] == {"role": "feature", "tag": "demographic", "special_category": None,
-                            "reason": "declared by the demo-data generator"}
+    assert roles["gender"]["role"] == "feature" and roles["gender"]["tag"] == "demographic"
+    assert roles["gender"]["action"] == "kept"
+    # Minimisation under "campaign_sending": contact details kept (masked), names and ids pseudonymised.
+    assert roles["email"]["action"] == "kept" and roles["email"]["mask_kind"] == "email"
+    assert roles["full_name"]["action"] == "pseudonymised"
+    assert customers["customer_id"].str.startswith("p_").all()
+    assert customers["full_name"].str.startswith("p_").all()
+    assert not any(column.startswith("consent_") for column in customers.columns)
     assert found[ids["transactions"]]["kind"] == "transactions"
+    transactions = load_dataset(store, people["mark"], ids["transactions"])
+    assert transactions["customer_id"].isin(customers["customer_id"]).all()
+
+
+def test_seed_writes_the_consent_history_to_the_ledger(people, store):
+    from data.demo import generate_demo
+    from privacy.reachable import reachable
+
+    ids = seed_demo(store, people["mark"], rows=300)
+    customers = load_dataset(store, people["mark"], ids["customers"])
+    demo = generate_demo(rows=300, seed=42)
+    expected = int(demo.customers["consent_email"].sum())
+    assert len(reachable(store, people["mark"], customers["customer_id"], "email", "marketing")) == expected
 
 
 def test_seed_needs_admin_or_marketer(people, store):

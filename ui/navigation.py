@@ -28,6 +28,8 @@ PAGES: tuple[PageSpec, ...] = (
              "users"),
     PageSpec("pages/admin_audit.py", "Audit log", ":material/receipt_long:", frozenset({"admin"}), "Admin",
              "audit"),
+    PageSpec("pages/admin_privacy.py", "Privacy", ":material/shield_person:", frozenset({"admin"}), "Admin",
+             "privacy"),
     PageSpec("pages/admin_settings.py", "Settings", ":material/tune:", frozenset({"admin"}), "Admin",
              "settings"),
     PageSpec("pages/my_account.py", "My account", ":material/person:", frozenset(), "Account", "account"),

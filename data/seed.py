@@ -1,0 +1,67 @@
+"""Load the generated demo data through the normal import path, so a new user sees a working example.
+
+The demo customers are imported like any upload: declared purpose "campaign_sending", identifiers
+pseudonymised (contact details kept for sending, shown masked), religion excluded as a special
+category, and the consent history written to the consent ledger.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from data.demo import COLUMN_ROLES, TRANSACTION_COLUMN_ROLES, generate_demo
+from segmentation.intake import ConsentFilePart, ImportRequest, TransactionsPart, save_import
+from store.audit import append_audit
+from store.authz import Principal, requires, system_principal
+from store.db import WRITE
+
+DEMO_ROWS = 5000
+DEMO_SEED = 42
+FEATURE_TAGS = {"demographic", "geographic", "psychographic", "behavioural"}
+DEMO_REASON = "declared by the demo-data generator"
+
+
+def roles_as_metadata(roles: dict[str, str], reason: str = DEMO_REASON) -> dict[str, dict]:
+    """The generator's column → role map in the stored column-role format."""
+    stored = {}
+    for column, role in roles.items():
+        if role in FEATURE_TAGS:
+            stored[column] = {"role": "feature", "tag": role, "special_category": None, "reason": reason}
+        else:
+            stored[column] = {"role": role, "tag": None,
+                              "special_category": column if role == "special_category" else None,
+                              "reason": reason}
+    return stored
+
+
+@requires("admin", "marketer", action="load the demo data")
+def seed_demo(engine: Engine, actor: Principal, rows: int = DEMO_ROWS, seed: int = DEMO_SEED) -> dict[str, int]:
+    """Generate the demo tables and import them as datasets owned by ``actor``; returns their ids."""
+    demo = generate_demo(rows=rows, seed=seed)
+    # Importing needs the marketer role; the caller's own role was checked above.
+    importer = actor if actor.has("marketer") else Principal(
+        actor.user_id, actor.username, actor.display_name, frozenset({"marketer"}))
+    consent_columns = [column for column, role in COLUMN_ROLES.items() if role == "consent"]
+    request = ImportRequest(
+        name="Demo customers", purpose="campaign_sending", file_name="demo generator",
+        purpose_note="Demo: segment customers and send approved campaigns by e-mail, SMS and push.",
+        customers=demo.customers.drop(columns=consent_columns),
+        roles={c: r for c, r in roles_as_metadata(COLUMN_ROLES).items() if c not in consent_columns},
+        transactions=TransactionsPart(demo.transactions, roles_as_metadata(TRANSACTION_COLUMN_ROLES),
+                                      customer_key="customer_id", file_name="demo transactions"),
+        consent_file=ConsentFilePart(demo.consent, {"subject": "customer_id", "channel": "channel",
+                                                    "purpose": "purpose", "status": "status",
+                                                    "timestamp": "recorded_at", "source": "source"},
+                                     file_name="demo consent history"),
+    )
+    outcome = save_import(engine, importer, request)
+    ids = {"customers": outcome.customers_id, "transactions": outcome.transactions_id}
+    with engine.connect().execution_options(**WRITE) as connection, connection.begin():
+        append_audit(connection, actor.username, "demo.seed", "dataset", outcome.customers_id,
+                     {"rows": rows, "seed": seed, "datasets": ids, "consent_events": outcome.consent_events})
+    return ids
+
+
+def seed_demo_as_operator(engine: Engine, rows: int = DEMO_ROWS, seed: int = DEMO_SEED) -> dict[str, int]:
+    """Seed from the command line (the operator of the machine acts as 'cli')."""
+    return seed_demo(engine, system_principal("cli"), rows=rows, seed=seed)
