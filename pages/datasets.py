@@ -32,7 +32,9 @@ with stored, user_errors("loading datasets"):
                                      "column_count", "created_at"]]
         show_table(table, key="datasets_table")
         by_label = {f"#{row['id']} {row['name']} ({row['kind']})": row for row in found}
-        label = st.selectbox("Dataset", list(by_label), key="dataset_choice")
+        labels = list(by_label)
+        first_customers = next((i for i, row in enumerate(by_label.values()) if row["kind"] == "customers"), 0)
+        label = st.selectbox("Dataset", labels, index=first_customers, key="dataset_choice")
         dataset_details(engine, principal, by_label[label])
 
 with upload:

@@ -112,6 +112,15 @@ class MinimisationPlan:
         """Plain JSON-ready form to store with the dataset."""
         return {"purpose": self.purpose, "decisions": [vars(decision) for decision in self.decisions]}
 
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> MinimisationPlan:
+        """Read a plan written by `as_dict` (stored with each dataset)."""
+        try:
+            return cls(purpose=stored["purpose"],
+                       decisions=tuple(ColumnDecision(**decision) for decision in stored["decisions"]))
+        except (KeyError, TypeError) as exc:
+            raise MinimisationError(f"The stored minimisation plan cannot be read ({exc}).") from None
+
 
 def identifier_kind(column: str, info: dict[str, Any] | None = None) -> str:
     """The kind of a direct identifier: the role's ``tag`` when it is a known kind, else a name hint."""

@@ -93,3 +93,29 @@ def test_admin_privacy_page_grants_a_special_category_allowance(app_db):
     app.button(key=f"grant_button_{prefix}").click().run()
     assert not app.exception
     assert active_allowances(app_db, ids["customers"])[0]["column_name"] == "religion"
+
+
+def test_stored_dataset_details_render_with_masked_preview(app_db):
+    from data.seed import seed_demo
+
+    people = make_users(app_db)
+    seed_demo(app_db, people["mark"], rows=300)
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    for key, value in signed_in_state(people["mark"]).items():
+        app.session_state[key] = value
+    app.run()
+    app.switch_page("pages/datasets.py").run()
+    assert not app.exception, app.exception
+    assert any("special-category data" in warning.value for warning in app.warning)
+    frames = [element.value for element in app.dataframe]
+
+    def frame_with(*columns):
+        return next(frame for frame in frames if set(columns) <= set(frame.columns))
+
+    preview = frame_with("email", "religion", "age")
+    assert preview["email"].str.contains("•").all()  # contact details shown masked
+    assert (preview["religion"] == "(special category — hidden)").all()
+    coverage = frame_with("channel", "reachable", "share")
+    assert set(coverage["channel"]) >= {"email", "sms", "push"}
+    minimisation = frame_with("candidate_to_drop")
+    assert minimisation.set_index("column").loc["religion", "action"] == "excluded"

@@ -7,7 +7,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from privacy.keys import key_fingerprint, load_pseudonym_key
-from privacy.minimisation import PURPOSES
+from privacy.minimisation import PURPOSES, MinimisationPlan, minimisation_report
 from privacy.reachable import consent_coverage
 from segmentation.intake import apply_quality_fixes
 from store.authz import Principal
@@ -20,6 +20,11 @@ from ui.errors import user_errors
 
 CHANNEL_PAIRS = [("email", "marketing"), ("sms", "marketing"), ("push", "marketing"), ("phone", "marketing"),
                  ("post", "marketing")]
+
+
+def used_columns_of(info: dict) -> set[str]:
+    """Columns that saved segments of this dataset use (none until segments are saved)."""
+    return set(info["details"].get("used_columns", []))
 
 
 def columns_table(info: dict, allowances: list[dict]) -> pd.DataFrame:
@@ -59,7 +64,7 @@ def dataset_details(engine: Engine, principal: Principal, info: dict) -> None:
         st.caption(note)
 
     frame = dataset_frame(engine, info)
-    tabs = st.tabs(["Preview", "Quality", "Consent coverage", "Manage"])
+    tabs = st.tabs(["Preview", "Quality", "Minimisation", "Consent coverage", "Manage"])
     with tabs[0]:
         show_table(masked_preview(frame, info["column_roles"], rows=50), key=f"preview_{info['id']}")
     with tabs[1], user_errors("checking quality"):
@@ -75,7 +80,18 @@ def dataset_details(engine: Engine, principal: Principal, info: dict) -> None:
                 new_id = apply_quality_fixes(engine, principal, info["id"], chosen)
                 st.session_state["data_notice"] = f"Saved the cleaned data as dataset #{new_id}."
                 st.rerun()
-    with tabs[2], user_errors("computing consent coverage"):
+    with tabs[2], user_errors("reading the minimisation report"):
+        stored_plan = info["details"].get("minimisation")
+        if not stored_plan:
+            st.info("This dataset was stored without a minimisation plan.")
+        else:
+            report = minimisation_report(MinimisationPlan.from_dict(stored_plan), used_columns_of(info))
+            show_table(report, key=f"minimisation_{info['id']}")
+            candidates = report.loc[report["candidate_to_drop"], "column"].tolist()
+            if candidates:
+                st.caption("No saved segment uses " + ", ".join(candidates) + ": consider dropping them "
+                           "(Quality tab → fix 'drop column') so you keep only what you need.")
+    with tabs[3], user_errors("computing consent coverage"):
         subject = info["details"].get("subject_column")
         if info["kind"] != "customers" or subject not in frame:
             st.info("Consent coverage is shown for customer tables.")
@@ -84,7 +100,7 @@ def dataset_details(engine: Engine, principal: Principal, info: dict) -> None:
             coverage["share"] = coverage["share"].map("{:.1%}".format)
             show_table(coverage, key=f"coverage_{info['id']}")
             st.caption("Reachable = a current 'granted' in the consent ledger for that channel and purpose.")
-    with tabs[3]:
+    with tabs[4]:
         new_name = st.text_input("New name", value=info["name"], key=f"rename_{info['id']}", max_chars=200)
         if st.button("Rename", key=f"rename_button_{info['id']}"):
             with user_errors("renaming the dataset"):
