@@ -1,9 +1,9 @@
 """Benchmark: upload parsing + role inference + quality report on a 1,000,000-row customer CSV.
 
 In the same run, plain `pandas.read_csv` of the same file is the baseline. Targets: ratio ≤ 2.0 and
-peak memory of the pipeline ≤ 3× the loaded DataFrame (memory the
-pipeline adds above the process after its imports, upload bytes included, over the frame's size). Each side runs in a fresh subprocess, so peak
-RSS (ru_maxrss) measures that side alone. Prints one JSON line.
+peak memory of the pipeline ≤ 3× the loaded DataFrame (the memory the pipeline adds above the process
+after its imports, upload bytes included, over the frame's size). Each side runs in a fresh subprocess,
+so peak RSS (ru_maxrss) measures that side alone. Prints one JSON line.
 Run from the repository root: `python -m benchmarks.bench_ingest [--rows N]`.
 """
 
