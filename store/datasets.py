@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from store.audit import append_audit
 from store.authz import Principal, requires
 from store.db import WRITE
-from store.schema import datasets, utcnow
+from store.schema import datasets, segments, utcnow
 from store.settings import data_dir
 
 DATASET_FOLDER = "datasets"
@@ -156,10 +156,13 @@ def delete_dataset(engine: Engine, actor: Principal, dataset_id: int) -> None:
                                       .where(datasets.c.parent_id == dataset_id)).scalar_one()
         if children:
             raise DatasetError(f"'{row.name}' has {children} newer version(s) based on it; delete those first.")
-        connection.execute(datasets.delete().where(datasets.c.id == dataset_id))
+        member_files = [path for (path,) in connection.execute(
+            select(segments.c.members_path).where(segments.c.dataset_id == dataset_id)) if path]
+        connection.execute(datasets.delete().where(datasets.c.id == dataset_id))  # segments cascade
         append_audit(connection, actor.username, "dataset.delete", "dataset", dataset_id,
                      {"name": row.name, "rows": row.row_count, "content_hash": row.content_hash})
-    (data_dir() / row.storage_path).unlink(missing_ok=True)
+    for relative in [row.storage_path, *member_files]:
+        (data_dir() / relative).unlink(missing_ok=True)
 
 
 @requires("admin", action="rewrite dataset rows")

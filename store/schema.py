@@ -172,3 +172,40 @@ special_category_allowances = Table(
     Column("actor", String(80), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
 )
+
+# Saved segments of a dataset. A rule segment is its JSON definition (re-evaluated on the data, and
+# compilable to SQL); a clustered segment also keeps a membership snapshot file, because re-fitting
+# a model is neither free nor guaranteed to reproduce labels after the data changes. Every save is a
+# new row in segment_versions; the segments row points at the newest.
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dataset_id", Integer, ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),  # rule | cluster
+    Column("segmentation_type", String(40), nullable=True),
+    Column("definition", JSON, nullable=False),
+    Column("columns_used", JSON, nullable=False),
+    Column("members_path", String(500), nullable=True),
+    Column("member_count", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("marketing", JSON, nullable=False),  # value proposition and the 4P
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("dataset_id", "name"),
+)
+
+segment_versions = Table(
+    "segment_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("segment_id", Integer, ForeignKey("segments.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("member_count", Integer, nullable=False),
+    Column("saved_by", String(80), nullable=False),
+    Column("saved_at", UTCDateTime(), nullable=False),
+)

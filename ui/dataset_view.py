@@ -13,6 +13,7 @@ from segmentation.intake import apply_quality_fixes
 from store.authz import Principal
 from store.consent import active_allowances
 from store.datasets import delete_dataset, rename_dataset
+from store.segments import columns_used_by_segments
 from ui.data_cache import dataset_frame, dataset_quality
 from ui.data_upload import masked_preview
 from ui.display import show_table
@@ -20,11 +21,6 @@ from ui.errors import user_errors
 
 CHANNEL_PAIRS = [("email", "marketing"), ("sms", "marketing"), ("push", "marketing"), ("phone", "marketing"),
                  ("post", "marketing")]
-
-
-def used_columns_of(info: dict) -> set[str]:
-    """Columns that saved segments of this dataset use (none until segments are saved)."""
-    return set(info["details"].get("used_columns", []))
 
 
 def columns_table(info: dict, allowances: list[dict]) -> pd.DataFrame:
@@ -85,7 +81,8 @@ def dataset_details(engine: Engine, principal: Principal, info: dict) -> None:
         if not stored_plan:
             st.info("This dataset was stored without a minimisation plan.")
         else:
-            report = minimisation_report(MinimisationPlan.from_dict(stored_plan), used_columns_of(info))
+            report = minimisation_report(MinimisationPlan.from_dict(stored_plan),
+                                         columns_used_by_segments(engine, info["id"]))
             show_table(report, key=f"minimisation_{info['id']}")
             candidates = report.loc[report["candidate_to_drop"], "column"].tolist()
             if candidates:
