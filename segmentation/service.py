@@ -25,6 +25,7 @@ from store.authz import Principal, requires
 from store.consent import active_allowances, ledger_version
 from store.datasets import get_dataset, read_dataset_frame
 from store.db import WRITE
+from store.policy import effective_setting
 from store.segments import get_segment, save_segment, segment_definitions, snapshot_members
 
 REACH_CHANNELS = (("email", "marketing"), ("sms", "marketing"), ("push", "marketing"))
@@ -161,6 +162,10 @@ def export_reachable_members(engine: Engine, actor: Principal, data: Segmentable
     """CSV of the pseudonymous ids of members who may be contacted on ``channel`` for ``purpose``."""
     channel, purpose = check_channel(channel), check_purpose(purpose)
     mask = segment_mask(engine, actor, data, segment_id)
+    minimum = int(effective_setting(engine, "AMANAH_MIN_SEGMENT_SIZE"))
+    if int(mask.sum()) < minimum:
+        raise SegmentationError(f"The segment has {int(mask.sum()):,} members, fewer than the minimum of {minimum:,} "
+                                "(AMANAH_MIN_SEGMENT_SIZE): so small a group could single people out.")
     subjects = data.frame.loc[mask.to_numpy(), data.subject_column]
     reachable = subjects[subjects.isin(granted_subjects(engine, channel, purpose))].drop_duplicates()
     export = pd.DataFrame({"subject_id": reachable.to_numpy()})

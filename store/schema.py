@@ -209,3 +209,19 @@ segment_versions = Table(
     Column("saved_by", String(80), nullable=False),
     Column("saved_at", UTCDateTime(), nullable=False),
 )
+
+# An organisation's tuning of the shipped rule packs, one row per saved version (append-only); the
+# newest row of a profile is in force. ruleset_version is the hash of the effective rules, which
+# every screening result records.
+rule_overlays = Table(
+    "rule_overlays",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("profile", String(80), nullable=False, index=True),
+    Column("overlay", JSON, nullable=False),
+    Column("custom_packs", JSON, nullable=False),  # pack name → YAML text imported on the Rules page
+    Column("ruleset_version", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -81,6 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AMANAH_UPLOAD_MAX_MB", 200, int,
             "Largest accepted upload in megabytes, checked on the server (also cap "
             "server.maxUploadSize in .streamlit/config.toml).", policy=True, minimum=1),
+    Setting("AMANAH_MIN_SEGMENT_SIZE", 100, int,
+            "Smallest segment that may be targeted or exported; smaller ones could single people out.",
+            policy=True, minimum=1),
     Setting("AMANAH_PSEUDONYM_KEY", None, str,
             "Secret key for HMAC-SHA256 pseudonymisation of identifiers. Never stored in the "
             "database. When unset, a random key is created once in AMANAH_DATA_DIR/pseudonym.key.",
