@@ -29,7 +29,7 @@ def _rules_page(engine):
     for key, value in signed_in_state(people["rita"]).items():
         app.session_state[key] = value
     app.run()
-    app.switch_page("pages/rules.py").run()
+    app.switch_page("pages/compliance_rules.py").run()
     return app, people
 
 

@@ -24,7 +24,7 @@ PUBLIC_URL_PATH = "home"
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Home", ":material/home:", frozenset(), "Amanah", "home"),
     PageSpec("pages/datasets.py", "Data", ":material/table_view:", frozenset({"marketer"}), "Marketing", "data"),
-    PageSpec("pages/rules.py", "Rules", ":material/rule:", frozenset({"reviewer"}), "Review", "rules"),
+    PageSpec("pages/compliance_rules.py", "Rules", ":material/rule:", frozenset({"reviewer"}), "Review", "rules"),
     PageSpec("pages/admin_users.py", "Users and roles", ":material/group:", frozenset({"admin"}), "Admin",
              "users"),
     PageSpec("pages/admin_audit.py", "Audit log", ":material/receipt_long:", frozenset({"admin"}), "Admin",
