@@ -24,6 +24,10 @@ PUBLIC_URL_PATH = "home"
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Home", ":material/home:", frozenset(), "Amanah", "home"),
     PageSpec("pages/datasets.py", "Data", ":material/table_view:", frozenset({"marketer"}), "Marketing", "data"),
+    PageSpec("pages/build_segments.py", "Segments", ":material/donut_small:", frozenset({"marketer"}), "Marketing",
+             "segments"),
+    PageSpec("pages/segment_profile.py", "Segment profile", ":material/person_search:",
+             frozenset({"marketer", "manager"}), "Marketing", "profile"),
     PageSpec("pages/compliance_rules.py", "Rules", ":material/rule:", frozenset({"reviewer"}), "Review", "rules"),
     PageSpec("pages/admin_users.py", "Users and roles", ":material/group:", frozenset({"admin"}), "Admin",
              "users"),
