@@ -5,7 +5,8 @@ Column-name keywords use a tiny syntax so short words do not fire inside longer 
 word, and ``"alters*"`` a word that starts with ``alters``. Names are compared after accent
 folding, camelCase splitting and lower-casing, so "E-Mail-Adresse", "eMailAdresse" and
 "email_adresse" all read the same. Value words are lower-case and accent-free as well.
-The vectorised helpers at the end run the value patterns over a whole column via pyarrow.
+The value patterns and the vectorised checks that run them over a column live in
+:mod:`segmentation.value_shapes`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import NamedTuple
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 # --- column-name keywords per concept ---------------------------------------------------------
 
@@ -121,9 +117,14 @@ ID_NAME_WORDS = _keys(
     "=nummer"
 )
 
+# Age, exact or banded ("age_band", "leeftijdsgroep", "Altersgruppe"): a demographic feature with kind "age".
+AGE_NAME_WORDS = _keys(
+    "=age =ages leeftijd =alter lebensalter agegroup ageband agebracket agerange altersgruppe altersklasse "
+    "altersstufe alterskategorie altersband"
+)
+
 QUASI_NAME_WORDS: dict[str, tuple[str, ...]] = {
     "birth_date": _keys("birth =dob geboorte geburt verjaardag"),
-    "age": _keys("=age leeftijd =alter"),
     "postcode": _keys("postcode postalcode =postal =zip zipcode =plz postleitzahl =pc6 codepostal"),
     "coordinates": _keys("=latitude =lat =longitude =lon =lng coordinat geolocation gpsloc"),
     "life_event_date": _keys(
@@ -132,7 +133,7 @@ QUASI_NAME_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Words that turn an age or postcode name into a coarse, non-identifying band ("age_group", "pc4").
+# Words that turn a postcode name into a coarse, less identifying area ("pc4", "postcode_area").
 BANDED_NAME_WORDS = _keys(
     "group groep gruppe band klasse class categ kategor range cohort bucket bracket segment area gebied gebiet "
     "region regio district =pc4 =pc2 =pc3 prefix digit cijfer stellig"
@@ -143,8 +144,11 @@ TRANSACTION_DATE_NAME_WORDS = _keys(
     "kaufdatum bestelldatum rechnungsdatum transaktionsdatum buchungsdatum boekingsdatum bookingdate paymentdate "
     "betaaldatum zahlungsdatum saledate verkoopdatum verkaufsdatum =date =datum =timestamp =datetime"
 )
-# A date that summarises a customer ("last purchase", "klant sinds") is a behavioural feature instead.
-SUMMARY_DATE_WORDS = _keys("=first =last eerste laatste =erste =letzte =letzter recent since sinds =seit")
+# A date that summarises a customer ("last purchase", "klant sinds", "signup date") is a behavioural feature.
+SUMMARY_DATE_WORDS = _keys(
+    "=first =last eerste laatste =erste =letzte =letzter recent since sinds =seit signup registr anmeld aanmeld "
+    "inschrijf =joined =created"
+)
 
 TRANSACTION_AMOUNT_NAME_WORDS = _keys(
     "amount bedrag betrag =price unitprice prijs preis ordervalue orderwaarde bestellwert =paid betaald bezahlt"
@@ -300,43 +304,6 @@ _COUNTRY_NAMES = {  # ISO-2 code: the ways a country column may write it (folded
 }
 COUNTRY_ALIASES: dict[str, str] = {alias: code for code, aliases in _COUNTRY_NAMES.items() for alias in aliases}
 
-# --- value patterns (RE2 syntax, anchored) -------------------------------------------------------------
-
-EMAIL_PATTERN = r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
-PHONE_SEPARATORS = r"[\s\-().\/]"
-# A dialable number: optional + or 00, then 8-15 digits, separators allowed between them.
-PHONE_PATTERN = r"^\s*(\+|00)?([\s\-().\/]*[0-9]){8,15}[\s\-().\/]*$"
-PHONE_SHAPE_PATTERN = r"^((\+|00)[1-9][0-9]{7,14}|0[1-9][0-9]{7,10})$"  # stricter: looks like a phone number
-IBAN_PATTERN = r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"  # after removing spaces, upper-case
-IP_PATTERN = (
-    r"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$"
-    r"|^([0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}$"
-)
-POSTCODE_PATTERNS: dict[str, str] = {  # after trimming, upper-case
-    "NL": r"^[1-9][0-9]{3} ?[A-Z]{2}$",
-    "BE": r"^[1-9][0-9]{3}$",
-    "AT": r"^[1-9][0-9]{3}$",
-    "CH": r"^[1-9][0-9]{3}$",
-    "LU": r"^(L-?)?[0-9]{4}$",
-    "DE": r"^[0-9]{5}$",
-    "FR": r"^([0-9]{5}|2[AB][0-9]{3})$",
-    "GB": r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$",
-}
-DISTINCT_POSTCODE_PATTERN = "|".join((POSTCODE_PATTERNS["NL"], POSTCODE_PATTERNS["GB"]))  # not plain digits
-NUMBER_PATTERN = (
-    r"^\s*[+-]?([0-9]+([.,][0-9]+)?|[.,][0-9]+)([eE][+-]?[0-9]+)?\s*$"
-    r"|^\s*[+-]?[0-9]{1,3}([.,][0-9]{3})+([.,][0-9]+)?\s*$"
-)
-DATE_PATTERN = r"^\s*([0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}|[0-9]{8})([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?.*)?\s*$"
-PERSON_NAME_PATTERN = (
-    r"^(\p{Lu}[\p{Ll}'\-]+|\p{Lu}\.)( (\p{Ll}{1,3}|\p{Lu}\.|\p{Lu}[\p{Ll}'\-]+)){1,3}$"
-    r"|^\p{Lu}[\p{Ll}'\-]+, \p{Lu}[\p{Ll}'\-.]+( \p{Ll}{1,3})*$"
-)
-ADDRESS_PATTERN = (
-    r"^[\p{L}][\p{L}.'\- ]+ [0-9]{1,5} ?[a-zA-Z]?([ \-/][0-9a-zA-Z]{1,4})?(,.*)?$"
-    r"|^[0-9]{1,5}[a-zA-Z]? [\p{L}][\p{L}.'\- ]+(,.*)?$"
-)
-
 
 class NormalisedName(NamedTuple):
     """A column name as words and as one compact string, accent-free and lower-case."""
@@ -379,73 +346,3 @@ def first_keyword(keywords: tuple[str, ...], name: NormalisedName) -> str | None
 def value_words(value: str) -> tuple[str, ...]:
     """Accent-free lower-case words of one value, for looking them up in the value vocabularies."""
     return tuple(re.findall(r"[a-z0-9]+", fold_text(value)))
-
-
-# --- vectorised value checks -----------------------------------------------------------------------------
-
-
-def arrow_strings(series: pd.Series) -> pa.ChunkedArray | pa.Array:
-    """The column as an arrow string array (zero-copy for pandas' default string dtype)."""
-    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
-        series = series.astype("str")
-    return pa.array(series.array)
-
-
-def full_match(values: pa.ChunkedArray | pa.Array, pattern: str) -> np.ndarray:
-    """Boolean array: which values match the anchored RE2 ``pattern`` (missing values → False)."""
-    matched = pc.match_substring_regex(values, pattern).fill_null(False)
-    return np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def valid_email_mask(series: pd.Series) -> np.ndarray:
-    """True where the value looks like an e-mail address (surrounding spaces ignored)."""
-    return full_match(pc.utf8_trim_whitespace(arrow_strings(series)), EMAIL_PATTERN)
-
-
-def _phone_digits(series: pd.Series) -> pa.ChunkedArray | pa.Array:
-    return pc.replace_substring_regex(arrow_strings(series), PHONE_SEPARATORS, "")
-
-
-def valid_phone_mask(series: pd.Series) -> np.ndarray:
-    """True where the value has 8–15 digits (optional leading + or 00), spaces, dashes, dots, brackets aside."""
-    return full_match(arrow_strings(series), PHONE_PATTERN)
-
-
-def phone_shaped_mask(series: pd.Series) -> np.ndarray:
-    """Stricter than :func:`valid_phone_mask`: starts like a phone number (+, 00 or a trunk 0)."""
-    return full_match(_phone_digits(series), PHONE_SHAPE_PATTERN)
-
-
-def iban_shaped_mask(series: pd.Series) -> np.ndarray:
-    """True where the value, without spaces and upper-cased, has the shape of an IBAN."""
-    compact = pc.utf8_upper(pc.replace_substring_regex(arrow_strings(series), r"\s", ""))
-    return full_match(compact, IBAN_PATTERN)
-
-
-def country_codes(series: pd.Series) -> np.ndarray:
-    """ISO-2 code per row (fixed-width strings) for countries we know postcode shapes of, "" otherwise."""
-    codes, uniques = pd.factorize(series)
-    lookup = np.array(
-        [COUNTRY_ALIASES.get(" ".join(value_words(str(value))), "") for value in uniques] + [""], dtype="U2"
-    )
-    return lookup[codes]  # code -1 (missing) picks the trailing ""
-
-
-def valid_postcode_mask(series: pd.Series, countries: np.ndarray | None = None) -> np.ndarray:
-    """True where the postcode fits its row's country, or any known shape when the country is unknown.
-
-    Postcodes repeat, so each distinct text is matched once per shape and the answer spread over the rows.
-    """
-    codes, uniques = pd.factorize(series)
-    upper = pc.utf8_upper(pc.utf8_trim_whitespace(arrow_strings(pd.Series(uniques, dtype="str"))))
-    any_shape = "|".join(sorted(set(POSTCODE_PATTERNS.values())))
-    present = codes >= 0
-    if countries is None:
-        return present & np.append(full_match(upper, any_shape), False)[codes]
-    valid = np.zeros(len(series), dtype=bool)
-    for code in ("", *POSTCODE_PATTERNS):
-        rows = np.flatnonzero(countries == code)
-        if len(rows):
-            fits = np.append(full_match(upper, POSTCODE_PATTERNS.get(code, any_shape)), False)
-            valid[rows] = fits[codes[rows]]  # code -1 (missing) picks the trailing False
-    return valid

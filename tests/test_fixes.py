@@ -9,11 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from segmentation.column_scan import scan_column
 from segmentation.fixes import (
     FixError,
     FixStep,
     apply_fixes,
+    duplicate_row_mask,
     fix_names,
+    invalid_value_mask,
     steps_from_dicts,
     steps_to_dicts,
 )
@@ -174,6 +177,59 @@ def test_postcodes_are_checked_per_country() -> None:
     )
     fixed, applied = run(frame, "drop_invalid", column="postcode", check="invalid_postcode", country_column="country")
     assert fixed["postcode"].isna().tolist() == [False, False, True, False] and applied.values_made_missing == 1
+
+
+def mixed_table(rows: int = 12_000) -> pd.DataFrame:
+    """Sorted ids, mostly distinct e-mails, a few labels, postcodes per country, repeats and gaps."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:06d}" for i in range(rows)],
+            "email": [f"k{i}@example.com" if i % 97 else "broken@" for i in range(rows)],
+            "phone": [f"06 {10_000_000 + i}" if i % 89 else "123" for i in range(rows)],
+            "postcode": rng.choice(["1234 AB", "10115", "SW1A 1AA", "1234", "12", None], rows),
+            "country": rng.choice(["NL", "Deutschland", "UK", "België", None], rows),
+            "label": rng.choice(["a", "b", None], rows),
+        }
+    )
+    frame.loc[rows - 300 :, "email"] = frame["email"].iloc[:300].to_numpy()  # repeated addresses
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("column", "check", "country_column"),
+    [
+        ("email", "invalid_email", None),
+        ("phone", "invalid_phone", None),
+        ("postcode", "invalid_postcode", None),
+        ("postcode", "invalid_postcode", "country"),
+    ],
+)
+def test_masks_from_column_scans_equal_the_plain_masks(column, check, country_column) -> None:
+    frame = mixed_table()
+    scans = {name: scan_column(frame[name]) for name in frame.columns}
+    plain = invalid_value_mask(frame, column, check, country_column=country_column)
+    assert plain.any() and not plain.all()
+    np.testing.assert_array_equal(
+        invalid_value_mask(frame, column, check, country_column=country_column, scans=scans), plain
+    )
+
+
+@pytest.mark.parametrize(
+    "subset",
+    [
+        None,  # the sorted id column rules out any duplicate row at once
+        ["email", "label"],
+        ["postcode", "country", "label"],  # mostly repeats, missing values equal each other
+    ],
+)
+def test_duplicate_rows_from_column_scans_equal_the_plain_mask(subset) -> None:
+    frame = mixed_table()
+    scans = {name: scan_column(frame[name]) for name in frame.columns}
+    plain = duplicate_row_mask(frame, subset)
+    np.testing.assert_array_equal(duplicate_row_mask(frame, subset, scans=scans), plain)
+    expected = frame.duplicated(subset=subset, keep="first").to_numpy()
+    np.testing.assert_array_equal(plain, expected)
 
 
 def test_the_input_frame_is_never_changed() -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from segmentation.column_scan import scan_column
 from segmentation.fixes import FixStep, apply_fixes
 from segmentation.quality import QualityReport, quality_report
 from segmentation.schema import ColumnRole
@@ -260,6 +261,83 @@ def test_near_duplicate_search_samples_whole_blocks_and_says_so() -> None:
     assert sampled.count < 1_000 and "Only a sample of" in sampled.message
     estimate = int(sampled.message.split("likely holds about ")[1].rstrip(".").replace(",", ""))
     assert 1_500 <= estimate <= 2_500  # whole blocks are sampled, so the count scales up linearly
+
+
+def test_near_duplicate_sample_keeps_pairs_linked_by_email_across_postcodes() -> None:
+    rng = np.random.default_rng(11)
+    pairs = 2_000
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    first = ["".join(rng.choice(letters, 6)).capitalize() for _ in range(pairs)]
+    last = ["".join(rng.choice(letters, 8)).capitalize() for _ in range(pairs)]
+    names = [f"{a} {b}" for a, b in zip(first, last, strict=True)]
+    emails = [f"{a}.{b}@example.com".lower() for a, b in zip(first, last, strict=True)]
+    frame = pd.DataFrame(
+        {
+            "full_name": np.repeat(names, 2),
+            "email": [address for email in emails for address in (email, email.replace("@", "1@"))],
+            "postcode": [f"{1000 + i // 26} {chr(65 + i % 26)}A" for i in range(2 * pairs)],  # all different
+        }
+    )
+    roles = [
+        role("full_name", "direct_identifier", kind="person_name"),
+        role("email", "direct_identifier", kind="email"),
+        role("postcode", "quasi_identifier", kind="postcode"),
+    ]
+    exhaustive = quality_report(frame, roles, today=TODAY).findings_for("near_duplicates")[0]
+    sampled = quality_report(frame, roles, today=TODAY, fuzzy_sample=1_000).findings_for("near_duplicates")[0]
+    assert exhaustive.count == pairs
+    estimate = int(sampled.message.split("likely holds about ")[1].rstrip(".").replace(",", ""))
+    assert 1_500 <= estimate <= 2_500  # the pairs share no postcode, yet sampling by name keeps them together
+
+
+def test_ages_are_validated_by_kind_whatever_their_role() -> None:
+    frame = pd.DataFrame(
+        {
+            "age": [*range(20, 60), -4, 150],
+            "age_band": ["18-24", "25-34", "35-49", "50-64", "65+", "25-34"] * 7,
+        }
+    )
+    roles = [
+        role("age", "feature", tag="demographic", kind="age", dtype="integer"),
+        role("age_band", "feature", tag="demographic", kind="age", dtype="category"),
+    ]
+    report = quality_report(frame, roles, today=TODAY)
+    [impossible] = report.findings_for("impossible_age", "age")
+    assert (impossible.count, impossible.examples, impossible.severity) == (2, (40, 41), "error")
+    assert report.findings_for("impossible_age", "age_band") == []  # bands are not exact ages
+    assert report.findings_for("outliers", "age") == []  # an impossible age is reported once, not twice
+
+
+def test_a_column_scan_numbers_values_in_order_of_appearance() -> None:
+    scan = scan_column(pd.Series(["b", None, "a", "b", "c", None, "a", "b"], name="label"))
+    assert scan.uniques.to_pylist() == ["b", "a", "c"]
+    assert scan.codes.tolist() == [0, -1, 1, 0, 2, -1, 1, 0]
+    assert (scan.counts.tolist(), scan.distinct, scan.missing, scan.is_unique) == ([3, 2, 1], 3, 2, False)
+    assert scan.repeats_earlier().tolist() == [False, False, False, True, False, False, True, True]
+    assert np.flatnonzero(scan.spread(np.array([False, True, False]))).tolist() == [2, 6]
+    assert scan.first_rows(np.array([True, False, True])).tolist() == [0, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("values", "distinct", "missing", "unique", "encoded"),
+    [
+        ([f"C{i:05d}" for i in range(12_000)], 12_000, 0, True, False),  # sorted ids: no hashing needed
+        ([f"k{i}@x.nl" for i in range(11_990)] + ["k1@x.nl"] * 5 + [None] * 5, 11_990, 5, False, False),
+        (list(range(12_000)), 12_000, 0, True, False),
+        ([3, 1, 2, 3, None], 3, 1, False, False),
+        (["x", "y"] * 6_000, 2, 0, False, True),
+    ],
+)
+def test_column_scans_count_exactly_whichever_way_they_count(values, distinct, missing, unique, encoded) -> None:
+    scan = scan_column(pd.Series(values))
+    assert (scan.distinct, scan.missing, scan.is_unique, scan.codes is not None) == (distinct, missing, unique, encoded)
+
+
+def test_categorical_columns_get_the_same_findings_as_text(report) -> None:
+    frame = messy_frame().astype({"city": "category", "source": "category", "email": "category"})
+    categorical = quality_report(frame, ROLES, today=TODAY)
+    assert [finding.to_dict() for finding in categorical.findings] == [finding.to_dict() for finding in report.findings]
+    assert [stats.distinct_count for stats in categorical.columns] == [stats.distinct_count for stats in report.columns]
 
 
 def test_empty_frame() -> None:

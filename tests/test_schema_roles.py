@@ -90,9 +90,9 @@ NAME_CASES = [
     ("birth_date", "birth_dates", "quasi_identifier", None, None),
     ("geboortedatum", "birth_dates", "quasi_identifier", None, None),
     ("Geburtsdatum", "birth_dates", "quasi_identifier", None, None),
-    ("age", "ages", "quasi_identifier", None, None),
-    ("leeftijd", "ages", "quasi_identifier", None, None),
-    ("Alter", "ages", "quasi_identifier", None, None),
+    ("age", "ages", "feature", "demographic", None),
+    ("leeftijd", "ages", "feature", "demographic", None),
+    ("Alter", "ages", "feature", "demographic", None),
     ("postcode", "nl_postcodes", "quasi_identifier", None, None),
     ("PLZ", "de_postcodes", "quasi_identifier", None, None),
     ("zip_code", "de_postcodes", "quasi_identifier", None, None),
@@ -150,6 +150,55 @@ def test_roles_from_column_names(column, values, role, tag, special) -> None:
     found = role_of(column, VALUES[values])
     assert (found.role, found.tag, found.special_category) == (role, tag, special), found.reason
     assert found.reason and 0 < found.confidence <= 1
+
+
+AGE_BANDS = RNG.choice(["18-24", "25-34", "35-49", "50-64", "65+"], ROWS)
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("age", VALUES["ages"]),
+        ("leeftijd", VALUES["ages"]),
+        ("Alter", VALUES["ages"]),
+        ("customer_age", VALUES["ages"]),
+        ("age", AGE_BANDS),  # bands under a plain name are still ages
+        ("age_band", AGE_BANDS),
+        ("AgeGroup", AGE_BANDS),
+        ("leeftijdsgroep", AGE_BANDS),
+        ("Altersgruppe", AGE_BANDS),
+    ],
+)
+def test_age_is_a_demographic_feature_that_keeps_its_kind(column, values) -> None:
+    found = role_of(column, values)
+    assert (found.role, found.tag, found.kind) == ("feature", "demographic", "age"), found.reason
+    assert "quasi-identifier in combination with other columns" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "kind"),
+    [
+        ("birth_date", "birth_dates", "birth_date"),
+        ("geboortedatum", "birth_dates", "birth_date"),
+        ("Geburtsdatum", "birth_dates", "birth_date"),
+        ("postcode", "nl_postcodes", "postcode"),
+        ("PLZ", "de_postcodes", "postcode"),
+    ],
+)
+def test_birth_dates_and_postcodes_stay_quasi_identifiers(column, values, kind) -> None:
+    found = role_of(column, VALUES[values])
+    assert (found.role, found.tag, found.kind) == ("quasi_identifier", None, kind)
+
+
+@pytest.mark.parametrize("column", ["page_views", "mortgage", "message_count", "Altersvorsorge"])
+def test_words_that_merely_contain_age_are_not_ages(column) -> None:
+    assert role_of(column, VALUES["counts"]).kind != "age"
+
+
+def test_an_age_set_back_to_quasi_identifier_keeps_its_kind() -> None:
+    roles = infer_column_roles(demo_frame(20))
+    [age] = [role for role in apply_role_overrides(roles, {"age": "quasi_identifier"}) if role.column == "age"]
+    assert (age.role, age.tag, age.kind) == ("quasi_identifier", None, "age")
 
 
 SPECIAL_NAME_CASES = [
@@ -274,7 +323,7 @@ DEMO_EXPECTED = {
     "email": ("direct_identifier", None),
     "phone": ("direct_identifier", None),
     "birth_date": ("quasi_identifier", None),
-    "age": ("quasi_identifier", None),
+    "age": ("feature", "demographic"),
     "gender": ("feature", "demographic"),
     "income_band": ("feature", "demographic"),
     "postcode": ("quasi_identifier", None),
@@ -367,6 +416,14 @@ def test_revenue_is_the_amount_in_a_table_of_transactions() -> None:
     assert [role.role for role in infer_column_roles(frame)] == ["id", "transaction_date", "transaction_amount"]
 
 
+@pytest.mark.parametrize("column", ["signup_date", "registratiedatum", "Anmeldedatum", "date_joined"])
+def test_a_signup_date_describes_the_customer_not_a_transaction(column) -> None:
+    frame = pd.DataFrame({"klant_id": VALUES["ids"], column: VALUES["dates"], "omzet": VALUES["amounts"]})
+    roles = {role.column: (role.role, role.tag) for role in infer_column_roles(frame)}
+    assert roles[column] == ("feature", "behavioural")
+    assert roles["omzet"] == ("feature", "behavioural")  # revenue per customer, not an amount per row
+
+
 def test_roles_survive_a_json_round_trip() -> None:
     roles = infer_column_roles(demo_frame())
     stored = json.loads(json.dumps(roles_to_dict(roles)))
@@ -393,7 +450,7 @@ def test_overrides_change_only_the_named_columns() -> None:
     edited = apply_role_overrides(
         roles,
         {
-            "age": "feature",
+            "age": "feature",  # already a feature: the tag is kept
             "values": ("special_category", "religion"),
             "lifestyle": ("feature", "behavioural"),
             "phone": "ignore",
@@ -404,10 +461,11 @@ def test_overrides_change_only_the_named_columns() -> None:
     assert (by_column["values"].role, by_column["values"].special_category) == ("special_category", "religion")
     assert by_column["lifestyle"].tag == "behavioural"
     assert (by_column["phone"].role, by_column["phone"].tag) == ("ignore", None)
+    assert by_column["age"].kind == "age"  # the quality checks still know it holds ages
     assert by_column["age"].confidence == 1.0 and "set by the user" in by_column["age"].reason
     untouched = [role for role in edited if role.column not in {"age", "values", "lifestyle", "phone"}]
     assert untouched == [role for role in roles if role.column not in {"age", "values", "lifestyle", "phone"}]
-    assert {role.column: role.role for role in roles}["age"] == "quasi_identifier"  # the input list is unchanged
+    assert {role.column: role.role for role in roles}["phone"] == "direct_identifier"  # the input list is unchanged
 
 
 @pytest.mark.parametrize(
@@ -438,7 +496,7 @@ def test_bank_marketing_roles() -> None:
     roles = {role.column: (role.role, role.tag) for role in infer_column_roles(frame)}
     demographic, behavioural = ("feature", "demographic"), ("feature", "behavioural")
     assert roles == {
-        "age": ("quasi_identifier", None),
+        "age": demographic,
         "job": demographic,
         "marital": demographic,
         "education": demographic,
