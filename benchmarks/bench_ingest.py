@@ -3,7 +3,7 @@
 In the same run, plain `pandas.read_csv` of the same file is the baseline. Targets: ratio ≤ 2.0 and
 peak memory of the pipeline ≤ 3× the loaded DataFrame (the memory the pipeline adds above the process
 after its imports, upload bytes included, over the frame's size). Each side runs in a fresh subprocess,
-so peak RSS (ru_maxrss) measures that side alone. Prints one JSON line.
+so its peak RSS (VmHWM) measures that side alone. Prints one JSON line.
 Run from the repository root: `python -m benchmarks.bench_ingest [--rows N]`.
 """
 
@@ -20,13 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 WORKER = r"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 import pandas as pd
-def resident_bytes():
+def status_bytes(field):
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) * 1024
+def resident_bytes():
+    return status_bytes("VmRSS:")
 path, mode = sys.argv[1], sys.argv[2]
 start_rss = resident_bytes()
 if mode == "pandas":
@@ -50,7 +52,8 @@ else:
     result = {{"seconds": seconds, "parse_seconds": parse_seconds, "roles_seconds": roles_seconds,
                "quality_seconds": seconds - parse_seconds - roles_seconds, "findings": len(report.findings),
                "frame_bytes": int(parsed.frame.memory_usage(deep=True).sum())}}
-result["extra_peak_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - start_rss
+# VmHWM is this process's own peak; ru_maxrss would include the parent's peak inherited at fork.
+result["extra_peak_bytes"] = status_bytes("VmHWM:") - start_rss
 print(json.dumps(result))
 """
 

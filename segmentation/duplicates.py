@@ -119,9 +119,14 @@ def near_duplicate_mask(
         emails = normalised_text(subset(email_column), drop=r"\s+")
         # block on the first three characters of the address plus its domain: "jan@example.com"
         blocks = _as_objects(pc.replace_substring_regex(emails, r"^([^@]{0,3})[^@]*@", r"\1@"))
-        pairs.append(
-            _similar_pairs(blocks, _as_objects(emails), names, threshold, window, second_threshold=threshold - 15)
-        )
+        found_by_email = _similar_pairs(blocks, _as_objects(emails), names, threshold, window,
+                                        second_threshold=threshold)
+        # "jan.devries4@" and "jan.devries7@" are typically two people with the same name, not a typo:
+        # when both addresses carry digits and the digits differ, they are not taken for one customer.
+        digits = _as_objects(pc.replace_substring_regex(pc.replace_substring_regex(emails, r"@.*$", ""),
+                                                        r"[^0-9]+", ""))
+        left, right = digits[found_by_email[0]], digits[found_by_email[1]]
+        pairs.append(found_by_email[:, (left == right) | (left == "") | (right == "")])
     found = np.concatenate(pairs, axis=1) if pairs else np.empty((2, 0), dtype=np.int64)
     if found.shape[1] == 0:
         return mask

@@ -363,3 +363,27 @@ def test_empty_frame() -> None:
 )
 def test_messages_read_as_plain_sentences(report, check, column, message) -> None:
     assert report.findings_for(check, column)[0].message == message
+
+
+def test_namesakes_with_numbered_addresses_are_not_near_duplicates() -> None:
+    frame = pd.DataFrame({
+        "full_name": ["Jan de Vries", "Jan de Vries", "Jan de Vries"],
+        "email": ["jan.devries4@nl.example.com", "jan.devries7@nl.example.com", "jan.devries4@nl.example.com "],
+        "postcode": ["1011 AB", "3511 CD", "9711 EF"],
+    })
+    roles = [
+        role("full_name", "direct_identifier", kind="person_name"),
+        role("email", "direct_identifier", kind="email"),
+        role("postcode", "quasi_identifier", kind="postcode"),
+    ]
+    found = quality_report(frame, roles, today=TODAY).findings_for("near_duplicates")
+    assert [finding.count for finding in found] == [1]  # only the re-registration with the same address
+
+
+def test_demo_data_near_duplicates_match_the_planted_share() -> None:
+    from data.demo import generate_demo
+    from segmentation.schema import infer_column_roles
+
+    customers = generate_demo(rows=4000, seed=3, as_of=TODAY).customers
+    found = quality_report(customers, infer_column_roles(customers), today=TODAY).findings_for("near_duplicates")
+    assert found and 8 <= found[0].count <= 60  # about 0.5% are planted; namesakes must not inflate it
