@@ -8,7 +8,9 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -223,5 +225,86 @@ rule_overlays = Table(
     Column("ruleset_version", String(64), nullable=False),
     Column("note", Text, nullable=False),
     Column("actor", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# Campaigns, their per-segment messages and the review workflow. A message row holds its current
+# state and a lock_version for optimistic concurrency: every state change is
+# "UPDATE ... WHERE id = ? AND lock_version = ?", so of two reviewers acting at once exactly one wins.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("dataset_id", Integer, ForeignKey("datasets.id"), nullable=False),
+    Column("core_message", Text, nullable=False),
+    Column("budget", Float, nullable=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("goal", JSON, nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+campaign_segments = Table(
+    "campaign_segments",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("segment_id", Integer, ForeignKey("segments.id"), primary_key=True),
+    Column("marketing", JSON, nullable=False),  # value proposition, 4P and channels for this campaign
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("segment_id", Integer, ForeignKey("segments.id"), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("variant", String(40), nullable=False),
+    Column("split", Float, nullable=False),
+    Column("language", String(5), nullable=False),
+    Column("purpose", String(60), nullable=False),
+    Column("state", String(30), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("approved_version", Integer, nullable=True),
+    Column("approved_hash", String(64), nullable=True),
+    Column("needs_rereview", Boolean, nullable=False),
+    Column("lock_version", Integer, nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("campaign_id", "segment_id", "channel", "variant"),
+)
+
+message_versions = Table(
+    "message_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("content", JSON, nullable=False),  # body, subject, title, preheader, channel, language, variant
+    Column("content_hash", String(64), nullable=False),
+    Column("screening", JSON, nullable=False),  # verdict, categories, findings
+    Column("ruleset_version", String(64), nullable=False),
+    Column("author", String(80), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("message_id", "version"),
+)
+
+review_events = Table(
+    "review_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    # submit | approve | request_changes | reject | withdraw | comment | waiver
+    Column("kind", String(30), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("ruleset_version", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("details", JSON, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
 )

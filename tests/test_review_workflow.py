@@ -1,0 +1,156 @@
+"""Campaign review workflow on the store: versions, four-eyes, waivers, optimistic concurrency, re-screening."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+
+from campaigns.service import (
+    CampaignError,
+    create_campaign,
+    create_message,
+    decide,
+    exportable,
+    grant_waiver,
+    message_detail,
+    rescreen_approved,
+    save_version,
+    submit,
+)
+from campaigns.smart import SmartGoal
+from campaigns.workflow import FourEyesViolation, IllegalTransition, UnwaivedBlockFinding
+from compliance.tuning import save_tuning
+from data.seed import seed_demo
+from segmentation.service import save_rule_segment, segmentable_data
+from store.audit import verify_audit_chain
+from store.campaigns import StaleMessage, read_message
+from store.db import create_store_engine, upgrade
+
+TODAY = date.today()
+CLEAN = "Discover our new autumn collection, made to last. Shop now in our stores."
+GAMBLING = "Win big tonight at our casino partner!"
+
+
+def _goal():
+    return SmartGoal(kpi="conversion_rate", segment="Adults", start=TODAY, deadline=TODAY + timedelta(days=180),
+                     baseline=0.02, relative_change=0.15)
+
+
+def _setup(store, people):
+    ids = seed_demo(store, people["mark"], rows=400)
+    data = segmentable_data(store, people["mark"], ids["customers"])
+    segment = save_rule_segment(store, people["mark"], data, "Adults",
+                                {"all": [{"column": "age", "op": ">=", "value": 18}]}, "demographic")
+    campaign = create_campaign(store, people["mark"], name="Autumn", dataset_id=ids["customers"],
+                               core_message="Quality that lasts", budget=5000.0, start=TODAY,
+                               end=TODAY + timedelta(days=60), goal=_goal(), segment_ids=[segment])
+    message = create_message(store, people["mark"], campaign, segment, "email")
+    return campaign, segment, message
+
+
+def test_vague_goal_is_refused_with_the_missing_letters(people, store):
+    ids = seed_demo(store, people["mark"], rows=200)
+    vague = SmartGoal(kpi="conversion_rate", segment=None, start=TODAY, deadline=None)
+    with pytest.raises(CampaignError, match="not SMART"):
+        create_campaign(store, people["mark"], name="Vague", dataset_id=ids["customers"], core_message="x",
+                        budget=None, start=TODAY, end=TODAY, goal=vague, segment_ids=[])
+
+
+def test_full_journey_with_four_eyes(people, store):
+    _, _, message_id = _setup(store, people)
+    save_version(store, people["mark"], message_id, body=CLEAN, subject="Autumn collection")
+    submit(store, people["mark"], message_id, read_message(store, message_id)["lock_version"])
+    lock = read_message(store, message_id)["lock_version"]
+    assert decide(store, people["rita"], message_id, "approve", lock) == "approved"
+    detail = message_detail(store, people["manu"], message_id)
+    assert exportable(detail, detail["versions"])
+    assert verify_audit_chain(store).ok
+
+
+def test_author_cannot_approve_own_version(people, store):
+    _, _, message_id = _setup(store, people)
+    save_version(store, people["multi"], message_id, body=CLEAN)
+    submit(store, people["multi"], message_id, read_message(store, message_id)["lock_version"])
+    with pytest.raises(FourEyesViolation):
+        decide(store, people["multi"], message_id, "approve", read_message(store, message_id)["lock_version"])
+
+
+def test_block_finding_needs_a_valid_waiver(people, store):
+    _, _, message_id = _setup(store, people)
+    save_version(store, people["mark"], message_id, body=GAMBLING)
+    detail = message_detail(store, people["mark"], message_id)
+    assert detail["versions"][-1]["screening"]["verdict"] == "block"
+    submit(store, people["mark"], message_id, read_message(store, message_id)["lock_version"])
+    with pytest.raises(UnwaivedBlockFinding):
+        decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    for finding in detail["versions"][-1]["screening"]["findings"]:
+        if finding["severity"] == "block":
+            grant_waiver(store, people["rita"], message_id, finding["rule_id"], finding["matched_text"],
+                         "Licensed partner event for adults only, legal sign-off 2026-11.", TODAY + timedelta(days=30))
+    assert decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"]) == \
+        "approved"
+
+
+def test_an_edit_after_approval_needs_a_new_approval(people, store):
+    _, _, message_id = _setup(store, people)
+    save_version(store, people["mark"], message_id, body=CLEAN)
+    submit(store, people["mark"], message_id, read_message(store, message_id)["lock_version"])
+    decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    save_version(store, people["mark"], message_id, body=CLEAN + " Free delivery.")
+    detail = message_detail(store, people["mark"], message_id)
+    assert detail["state"] == "draft" and not exportable(detail, detail["versions"])
+    with pytest.raises(IllegalTransition):
+        decide(store, people["rita"], message_id, "approve", detail["lock_version"])
+
+
+def test_rule_change_flags_approved_messages_whose_verdict_got_worse(people, store):
+    _, _, message_id = _setup(store, people)
+    save_version(store, people["mark"], message_id, body="Our autumn collection is built to last for years.")
+    submit(store, people["mark"], message_id, read_message(store, message_id)["lock_version"])
+    decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    ruleset = save_tuning(store, people["rita"], {"extra_terms": {"gambling.casino": {"en": ["autumn"]}}}, {},
+                          "test rule change")
+    assert ruleset.version
+    assert rescreen_approved(store, people["rita"]) == [message_id]
+    detail = message_detail(store, people["mark"], message_id)
+    assert detail["needs_rereview"] and not exportable(detail, detail["versions"])
+
+
+@pytest.mark.parametrize("backend", ["sqlite-file", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_two_reviewers_at_once_store_exactly_one_decision(people, store, tmp_path, backend):
+    if (backend == "postgresql") != (store.dialect.name == "postgresql"):
+        pytest.skip("runs on the matching store backend")
+    engine = store
+    if backend == "sqlite-file":  # real parallel connections need a file database
+        engine = create_store_engine(f"sqlite:///{tmp_path / 'parallel.db'}")
+        upgrade(engine)
+        from tests.conftest import make_users
+
+        people = make_users(engine)
+    _, _, message_id = _setup(engine, people)
+    save_version(engine, people["mark"], message_id, body=CLEAN)
+    submit(engine, people["mark"], message_id, read_message(engine, message_id)["lock_version"])
+    lock = read_message(engine, message_id)["lock_version"]
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def act(who, action):
+        barrier.wait()
+        try:
+            outcomes.append(decide(engine, people[who], message_id, action, lock,
+                                   comment="please rephrase the opening"))
+        except StaleMessage as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=act, args=("rita", "approve")),
+               threading.Thread(target=act, args=("multi", "reject"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    decisions = [o for o in outcomes if o in ("approved", "rejected")]
+    assert len(decisions) == 1, outcomes
+    assert any("Someone else changed this message" in o for o in outcomes)
+    events = [e for e in message_detail(engine, people["mark"], message_id)["events"]
+              if e["kind"] in ("approve", "reject")]
+    assert len(events) == 1
+    assert verify_audit_chain(engine).ok
