@@ -76,6 +76,7 @@ def create_message(engine: Engine, actor: Principal, campaign_id: int, segment_i
                                              split=split, language=language, purpose=purpose)
 
 
+@requires("marketer", "reviewer", "manager", action="read a segment's audience")
 def audience_for_segment(engine: Engine, actor: Principal, segment_id: int) -> Audience:
     """Who the message goes to, as the screening rules need it (minors, targeting by age or gender)."""
     segment = get_segment(engine, actor, segment_id)
