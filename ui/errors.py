@@ -8,13 +8,16 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from campaigns.workflow import WorkflowError
 from store.authz import PermissionDenied
+from store.campaigns import StaleMessage
 
 logger = logging.getLogger("amanah.ui")
 
 # Every error whose message is written for users. Anything else is a defect: logged without
 # user data and shown as a generic message.
-USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, PermissionDenied, FileNotFoundError)
+USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, PermissionDenied, FileNotFoundError, WorkflowError,
+                                                StaleMessage)
 
 
 @contextmanager

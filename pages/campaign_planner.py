@@ -1,0 +1,104 @@
+"""Campaigns: plan a campaign for several segments with a SMART goal, the 4P per segment and channel advice."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from campaigns.channels import suggest_channels
+from campaigns.service import create_campaign
+from campaigns.smart import SmartGoal, validate_goal
+from kpis.registry import KPI_BY_KEY
+from segmentation.service import segment_mask
+from store.campaigns import read_campaigns, read_messages
+from store.datasets import list_datasets
+from store.segments import list_segments
+from ui.auth import require_roles
+from ui.context import get_engine
+from ui.display import show_table
+from ui.errors import user_errors
+from ui.segment_cache import prepared, reach_for, reach_summary
+
+principal = require_roles("marketer", "manager")
+engine = get_engine()
+st.title("Campaigns")
+notice = st.session_state.pop("campaign_notice", None)
+if notice:
+    st.success(notice)
+
+with user_errors("loading campaigns"):
+    existing = read_campaigns(engine)
+    if existing:
+        rows = []
+        for campaign in existing:
+            states = pd.Series([m["state"] for m in read_messages(engine, campaign["id"])], dtype="string")
+            goal = campaign["goal"]
+            rows.append({"campaign": campaign["name"], "period": f"{campaign['start_date']} – {campaign['end_date']}",
+                         "goal": f"{goal.get('kpi')} → {goal.get('relative_change') or goal.get('target')}",
+                         "segments": len(campaign["segments"]), "messages": len(states),
+                         "approved": int((states == "approved").sum()), "waiting": int((states == "submitted").sum())})
+        show_table(pd.DataFrame(rows), key="campaigns_table")
+    else:
+        st.info("No campaigns yet.")
+
+if not principal.has("marketer"):
+    st.stop()
+
+st.subheader("Plan a campaign")
+with user_errors("loading segments"):
+    datasets = {f"#{row['id']} {row['name']}": row["id"] for row in list_datasets(engine, principal, kind="customers")}
+if not datasets:
+    st.info("Upload customer data and save segments first.")
+    st.stop()
+dataset_id = datasets[st.selectbox("Dataset", list(datasets), key="campaign_dataset")]
+segments = {row["id"]: row for row in list_segments(engine, principal, dataset_id)}
+if not segments:
+    st.info("Save segments for this dataset on the Segments page first.")
+    st.stop()
+
+name = st.text_input("Campaign name", key="campaign_name", max_chars=200)
+core = st.text_area("Core brand message (one message, carried by every segment's text)", key="campaign_core",
+                    max_chars=1000)
+chosen = st.multiselect("Target segments", list(segments), format_func=lambda s: segments[s]["name"],
+                        key="campaign_segments")
+c1, c2, c3 = st.columns(3)
+start = c1.date_input("Start", value=date.today(), key="campaign_start")
+end = c2.date_input("End", value=date.today() + timedelta(days=90), key="campaign_end")
+budget = c3.number_input("Budget (€)", min_value=0.0, value=0.0, step=500.0, key="campaign_budget")
+st.markdown("**SMART goal**")
+g1, g2, g3, g4 = st.columns(4)
+kpi = g1.selectbox("KPI", list(KPI_BY_KEY), format_func=lambda k: KPI_BY_KEY[k].label, key="goal_kpi")
+baseline = g2.number_input("Baseline (now)", value=None, key="goal_baseline", format="%.4f")
+change = g3.number_input("Change (e.g. 0.15 for +15%)", value=None, key="goal_change", format="%.3f")
+deadline = g4.date_input("Deadline", value=date.today() + timedelta(days=180), key="goal_deadline")
+goal = SmartGoal(kpi=kpi, segment=segments[chosen[0]]["name"] if chosen else None, start=start, deadline=deadline,
+                 baseline=baseline, relative_change=change)
+for problem in validate_goal(goal, today=date.today()):
+    (st.error if problem.severity == "error" else st.warning)(str(problem))
+
+if chosen:
+    with user_errors("preparing channel advice"):
+        data = prepared(engine, principal, dataset_id)
+        reach = reach_for(engine, data)
+        for segment_id in chosen:
+            mask = segment_mask(engine, principal, data, segment_id)
+            reached = reach_summary(mask, reach)
+            ages = data.frame.loc[mask.to_numpy(), "age"] if "age" in data.frame else pd.Series(dtype=float)
+            business = data.frame.loc[mask.to_numpy(), "customer_type"].eq("business").mean() \
+                if "customer_type" in data.frame else 0.0
+            size = max(int(mask.sum()), 1)
+            advice = suggest_channels({"median_age": float(ages.median()) if len(ages) else None,
+                                       "business_share": float(business)},
+                                      {channel: count / size for channel, count in reached.items()})
+            marketing = segments[segment_id]["marketing"] or {}
+            st.markdown(f"**{segments[segment_id]['name']}** · {int(mask.sum()):,} members · suggested channels: "
+                        + ", ".join(f"{s.channel} ({'; '.join(s.reasons[:1])})" for s in advice[:3]))
+            if marketing:
+                st.caption(" · ".join(f"{k}: {v}" for k, v in marketing.items() if v))
+
+if st.button("Create campaign", type="primary", key="campaign_create", disabled=not (name and chosen)):
+    with user_errors("creating the campaign"):
+        create_campaign(engine, principal, name=name, dataset_id=dataset_id, core_message=core,
+                        budget=budget or None, start=start, end=end, goal=goal, segment_ids=chosen)
+        st.session_state["campaign_notice"] = f"Campaign '{name}' created. Write its messages in the Message editor."
+        st.rerun()

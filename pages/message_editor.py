@@ -1,0 +1,114 @@
+"""Message editor: one message per segment × channel (with A/B variants), screened while you write."""
+
+import pandas as pd
+import streamlit as st
+
+from campaigns.brand import brand_check
+from campaigns.channels import CHANNELS, check_message
+from campaigns.content import line_diff
+from campaigns.service import add_comment, audience_for_segment, create_message, message_detail, save_version, submit
+from compliance.tuning import ruleset_in_force
+from segmentation.service import segment_mask
+from store.campaigns import read_campaigns, read_messages
+from store.segments import get_segment
+from ui.auth import require_roles
+from ui.context import get_engine
+from ui.display import show_table
+from ui.errors import user_errors
+from ui.screening_panel import screening_panel
+from ui.segment_cache import prepared, reach_for, reach_summary
+
+principal = require_roles("marketer")
+engine = get_engine()
+st.title("Message editor")
+notice = st.session_state.pop("editor_notice", None)
+if notice:
+    st.success(notice)
+
+with user_errors("loading campaigns"):
+    campaigns = {row["id"]: row for row in read_campaigns(engine)}
+if not campaigns:
+    st.info("Plan a campaign on the Campaigns page first.")
+    st.stop()
+campaign_id = st.selectbox("Campaign", list(campaigns), format_func=lambda c: campaigns[c]["name"], key="ed_campaign")
+campaign = campaigns[campaign_id]
+segment_names = {sid: get_segment(engine, principal, sid)["name"] for sid in campaign["segments"]}
+messages = {row["id"]: row for row in read_messages(engine, campaign_id)}
+
+with st.expander("Add a message (segment × channel, optionally an A/B variant)"):
+    c1, c2, c3, c4, c5 = st.columns(5)
+    new_segment = c1.selectbox("Segment", list(segment_names), format_func=segment_names.get, key="ed_new_segment")
+    new_channel = c2.selectbox("Channel", CHANNELS, key="ed_new_channel")
+    new_variant = c3.text_input("Variant", value="A", key="ed_new_variant", max_chars=40)
+    new_split = c4.number_input("Intended split", min_value=0.05, max_value=1.0, value=1.0, step=0.05, key="ed_split")
+    new_language = c5.selectbox("Language", ["en", "nl", "de"], key="ed_new_language")
+    if st.button("Add message", key="ed_add"):
+        with user_errors("adding the message"):
+            message_id = create_message(engine, principal, campaign_id, new_segment, new_channel,
+                                        variant=new_variant, split=new_split, language=new_language)
+            st.session_state["ed_message"] = message_id
+            st.rerun()
+if not messages:
+    st.stop()
+
+labels = {mid: f"{segment_names.get(m['segment_id'], m['segment_id'])} · {m['channel']} · {m['variant']} · {m['state']}"
+          for mid, m in messages.items()}
+default = list(messages).index(st.session_state["ed_message"]) if st.session_state.get("ed_message") in messages else 0
+message_id = st.selectbox("Message", list(messages), index=default, format_func=labels.get, key="ed_message_choice")
+
+with user_errors("loading the message"):
+    detail = message_detail(engine, principal, message_id)
+    current = detail["versions"][-1]["content"] if detail["versions"] else {}
+    editable = detail["state"] in ("draft", "changes_requested", "approved")
+    st.caption(f"State: **{detail['state']}** · version {detail['current_version']}"
+               + (" · ⚠ needs re-review after a rule change" if detail["needs_rereview"] else ""))
+    for event in detail["events"]:
+        if event["kind"] in ("request_changes", "reject", "comment"):
+            st.info(f"{event['actor']} ({event['kind']}, v{event['version']}): {event['text']}")
+
+    subject = title = None
+    if detail["channel"] == "email":
+        subject = st.text_input("Subject", value=current.get("subject") or "", key=f"ed_subject_{message_id}",
+                                disabled=not editable, max_chars=300)
+    if detail["channel"] == "push":
+        title = st.text_input("Title", value=current.get("title") or "", key=f"ed_title_{message_id}",
+                              disabled=not editable, max_chars=200)
+    body = st.text_area("Message", value=current.get("body") or "", height=200, key=f"ed_body_{message_id}",
+                        disabled=not editable, max_chars=10_000)
+
+    if body.strip():
+        audience = audience_for_segment(engine, principal, detail["segment_id"])
+        screening_panel("\n".join(p for p in (subject, title, body) if p), ruleset_in_force(engine),
+                        lang=detail["language"], audience=audience, key=f"ed_screen_{message_id}")
+        for problem in check_message(detail["channel"], body=body, subject=subject, title=title):
+            (st.error if problem.severity == "error" else st.warning)(str(problem))
+        brand = brand_check(campaign["core_message"], body)
+        (st.warning if brand.drifted else st.caption)(
+            f"Brand consistency with the core message: {brand.similarity:.0%}. {brand.advice}")
+    data = prepared(engine, principal, campaign["dataset_id"])
+    mask = segment_mask(engine, principal, data, detail["segment_id"])
+    reached = reach_summary(mask, reach_for(engine, data))
+    st.caption(f"Segment members: {int(mask.sum()):,}; reachable by {detail['channel']} for "
+               f"{detail['purpose']}: {reached.get(detail['channel'], 'n/a')}")
+
+    left, right = st.columns(2)
+    if left.button("Save as new version", key="ed_save", disabled=not editable or not body.strip(), type="primary"):
+        save_version(engine, principal, message_id, body=body, subject=subject, title=title,
+                     expected_lock=detail["lock_version"])
+        st.session_state["editor_notice"] = "Saved a new version."
+        st.rerun()
+    can_submit = detail["state"] == "draft" and bool(detail["versions"])
+    if right.button("Submit for review", key="ed_submit", disabled=not can_submit):
+        submit(engine, principal, message_id, detail["lock_version"])
+        st.session_state["editor_notice"] = "Submitted: a compliance reviewer will look at it."
+        st.rerun()
+
+    comment = st.text_input("Comment for the reviewer", key=f"ed_comment_{message_id}", max_chars=2000)
+    if st.button("Add comment", key="ed_add_comment", disabled=not comment.strip() or not detail["versions"]):
+        add_comment(engine, principal, message_id, comment)
+        st.rerun()
+    if len(detail["versions"]) > 1:
+        with st.expander("Compare with the previous version"):
+            before, after = detail["versions"][-2]["content"], detail["versions"][-1]["content"]
+            diff = line_diff(before.get("body") or "", after.get("body") or "")
+            show_table(pd.DataFrame(diff, columns=["change", "before", "after"]), key="ed_diff")

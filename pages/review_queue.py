@@ -1,0 +1,92 @@
+"""Review queue (compliance reviewers): approve, send back or reject submitted messages; waivers; re-screening."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from campaigns.content import line_diff
+from campaigns.service import decide, grant_waiver, message_detail, rescreen_approved
+from store.campaigns import read_campaigns, read_messages
+from ui.auth import require_roles
+from ui.context import get_engine
+from ui.display import show_table
+from ui.errors import user_errors
+from ui.screening_panel import escape_markdown
+
+principal = require_roles("reviewer")
+engine = get_engine()
+st.title("Review queue")
+notice = st.session_state.pop("review_notice", None)
+if notice:
+    st.success(notice)
+
+with user_errors("loading the queue"):
+    campaigns = {row["id"]: row["name"] for row in read_campaigns(engine)}
+    every = read_messages(engine)
+    waiting = [m for m in every if m["state"] == "submitted"]
+    flagged = [m for m in every if m["needs_rereview"]]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Waiting for review", len(waiting))
+    c2.metric("Flagged after a rule change", len(flagged))
+    c3.metric("Approved", sum(1 for m in every if m["state"] == "approved"))
+    if st.button("Re-screen approved messages with the rules in force", key="rq_rescreen"):
+        found = rescreen_approved(engine, principal)
+        st.session_state["review_notice"] = f"{len(found)} approved message(s) flagged for re-review."
+        st.rerun()
+
+    filter_campaign = st.selectbox("Campaign", ["(all)", *campaigns.values()], key="rq_campaign")
+    queue = [m for m in waiting + flagged
+             if filter_campaign == "(all)" or campaigns.get(m["campaign_id"]) == filter_campaign]
+    if not queue:
+        st.info("Nothing to review.")
+        st.stop()
+    now = datetime.now(UTC)
+    table = pd.DataFrame([{"id": m["id"], "campaign": campaigns.get(m["campaign_id"]), "channel": m["channel"],
+                           "variant": m["variant"], "state": m["state"],
+                           "waiting": str(timedelta(seconds=int((now - m["updated_at"]).total_seconds())))}
+                          for m in queue])
+    show_table(table, key="rq_table")
+    message_id = st.selectbox("Message", [m["id"] for m in queue], key="rq_message",
+                              format_func=lambda i: f"#{i} {table.set_index('id').loc[i, 'campaign']}")
+    detail = message_detail(engine, principal, message_id)
+    version = detail["versions"][-1]
+    screening = version["screening"]
+    st.markdown(f"**Version {version['version']}** by {version['author']} · verdict **{screening['verdict']}** · "
+                f"rule set {version['ruleset_version']} · content hash `{version['content_hash'][:16]}`")
+    for key in ("subject", "title", "body"):
+        if version["content"].get(key):
+            st.markdown(f"*{key}:* " + escape_markdown(version["content"][key]))
+    findings = pd.DataFrame(screening["findings"])
+    if len(findings):
+        show_table(findings[["severity", "category", "matched_text", "explanation", "suggestion", "source"]],
+                   key="rq_findings")
+    if len(detail["versions"]) > 1:
+        with st.expander("Changes since the previous version"):
+            diff = line_diff(detail["versions"][-2]["content"].get("body") or "", version["content"].get("body") or "")
+            show_table(pd.DataFrame(diff, columns=["change", "before", "after"]), key="rq_diff")
+    for event in detail["events"]:
+        if event["kind"] in ("comment", "waiver", "request_changes"):
+            st.caption(f"{event['actor']} · {event['kind']} · v{event['version']}: {event['text']}")
+
+    blocks = [f for f in screening["findings"] if f["severity"] == "block"]
+    if blocks:
+        with st.expander("Grant a waiver for a blocking finding"):
+            finding = st.selectbox("Finding", range(len(blocks)), key="rq_waiver_finding",
+                                   format_func=lambda i: f"{blocks[i]['rule_id']}: {blocks[i]['matched_text']}")
+            reason = st.text_area("Reason (why it is acceptable here)", key="rq_waiver_reason", max_chars=2000)
+            expires = st.date_input("Expires", value=date.today() + timedelta(days=30), key="rq_waiver_expires")
+            if st.button("Grant waiver", key="rq_waiver"):
+                grant_waiver(engine, principal, message_id, blocks[finding]["rule_id"], blocks[finding]["matched_text"],
+                             reason, expires)
+                st.session_state["review_notice"] = "Waiver recorded."
+                st.rerun()
+
+    comment = st.text_area("Comment (required when sending back or rejecting)", key="rq_comment", max_chars=2000)
+    a, b, c = st.columns(3)
+    for column, action, label in ((a, "approve", "Approve"), (b, "request_changes", "Request changes"),
+                                  (c, "reject", "Reject")):
+        if column.button(label, key=f"rq_{action}", type="primary" if action == "approve" else "secondary"):
+            state = decide(engine, principal, message_id, action, detail["lock_version"], comment)
+            st.session_state["review_notice"] = f"Message #{message_id} is now {state.replace('_', ' ')}."
+            st.rerun()
