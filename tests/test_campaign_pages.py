@@ -1,0 +1,84 @@
+"""AppTest journey: plan a campaign, write a message with a prohibited claim, fix it, submit; another user approves."""
+
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from campaigns.service import create_campaign, create_message
+from campaigns.smart import SmartGoal
+from data.seed import seed_demo
+from segmentation.service import save_rule_segment, segmentable_data
+from store.campaigns import read_campaigns, read_message
+from tests.conftest import ROOT, make_users, signed_in_state
+
+TIMEOUT = 90
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    from store.db import create_store_engine, upgrade
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = create_store_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _as(principal, page):
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    for key, value in signed_in_state(principal).items():
+        app.session_state[key] = value
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _world(engine):
+    people = make_users(engine)
+    ids = seed_demo(engine, people["mark"], rows=500)
+    data = segmentable_data(engine, people["mark"], ids["customers"])
+    segment = save_rule_segment(engine, people["mark"], data, "Adults",
+                                {"all": [{"column": "age", "op": ">=", "value": 18}]})
+    return people, ids, segment
+
+
+def test_plan_a_campaign_in_the_browser(app_db):
+    people, ids, segment = _world(app_db)
+    app = _as(people["mark"], "pages/campaign_planner.py")
+    app.text_input(key="campaign_name").input("Winter")
+    app.text_area(key="campaign_core").input("Warm quality that lasts")
+    app.multiselect(key="campaign_segments").select(segment).run()
+    app.number_input(key="goal_baseline").set_value(0.02)
+    app.number_input(key="goal_change").set_value(0.15).run()
+    assert not app.exception, app.exception
+    app.button(key="campaign_create").click().run()
+    assert not app.exception, app.exception
+    assert [c["name"] for c in read_campaigns(app_db)] == ["Winter"]
+
+
+def test_write_fix_submit_and_approve(app_db):
+    people, ids, segment = _world(app_db)
+    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
+                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
+    campaign = create_campaign(app_db, people["mark"], name="Winter", dataset_id=ids["customers"],
+                               core_message="Warm quality that lasts", budget=None, start=date.today(),
+                               end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    app = _as(people["mark"], "pages/message_editor.py")
+    app.text_input(key=f"ed_subject_{message_id}").input("Winter deals")
+    app.text_area(key=f"ed_body_{message_id}").input("Only 2 left! Guaranteed warm quality that lasts.").run()
+    assert any("Blocked" in e.value or "review" in e.value.lower() for e in [*app.error, *app.warning])
+    app.text_area(key=f"ed_body_{message_id}").input("Warm quality that lasts, for the whole winter.").run()
+    assert any("Pass" in s.value for s in app.success)
+    app.button(key="ed_save").click().run()
+    app.button(key="ed_submit").click().run()
+    assert not app.exception, app.exception
+    assert read_message(app_db, message_id)["state"] == "submitted"
+    reviewer = _as(people["rita"], "pages/review_queue.py")
+    reviewer.button(key="rq_approve").click().run()
+    assert not reviewer.exception, reviewer.exception
+    assert read_message(app_db, message_id)["state"] == "approved"
