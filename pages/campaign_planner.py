@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from campaigns.channels import suggest_channels
+from campaigns.export import export_campaign
 from campaigns.service import create_campaign
 from campaigns.smart import SmartGoal, validate_goal
 from kpis.registry import KPI_BY_KEY
@@ -43,6 +44,25 @@ with user_errors("loading campaigns"):
 
 if not principal.has("marketer"):
     st.stop()
+
+if existing:
+    with st.expander("Export approved messages for sending"):
+        st.caption("Only messages approved in their current form; the audience is the segment's members with a "
+                   "current consent for the channel. Contact details only when the dataset's purpose is sending. "
+                   "A manifest records content hashes, approvals and the rule-set version. Every export is audited.")
+        names = {row["id"]: row["name"] for row in existing}
+        export_id = st.selectbox("Campaign", list(names), format_func=names.get, key="export_campaign")
+        export_format = st.radio("Format", ["csv", "xlsx"], horizontal=True, key="export_format")
+        if st.button("Prepare export", key="export_campaign_prepare"):
+            with user_errors("preparing the export"):
+                payload, manifest = export_campaign(engine, principal, export_id, export_format)
+                st.session_state["campaign_export"] = (export_id, payload, manifest)
+        ready = st.session_state.get("campaign_export")
+        if ready and ready[0] == export_id:
+            recipients = sum(entry["recipients"] for entry in ready[2]["messages"])
+            st.download_button(f"Download ({len(ready[2]['messages'])} messages, {recipients:,} recipients)",
+                               ready[1], file_name=f"campaign-{export_id}-export.zip", mime="application/zip",
+                               key="export_campaign_download")
 
 st.subheader("Plan a campaign")
 with user_errors("loading segments"):

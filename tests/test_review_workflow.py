@@ -154,3 +154,32 @@ def test_two_reviewers_at_once_store_exactly_one_decision(people, store, tmp_pat
               if e["kind"] in ("approve", "reject")]
     assert len(events) == 1
     assert verify_audit_chain(engine).ok
+
+
+def test_export_only_approved_unchanged_messages_with_consented_audience(people, store):
+    import io
+    import json
+    import zipfile
+
+    from campaigns.export import ExportError, export_campaign
+
+    campaign, segment, message_id = _setup(store, people)
+    save_version(store, people["mark"], message_id, body="=HYPERLINK(\"http://x\") " + CLEAN)
+    with pytest.raises(ExportError, match="No message"):
+        export_campaign(store, people["mark"], campaign)
+    submit(store, people["mark"], message_id, read_message(store, message_id)["lock_version"])
+    decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    payload, manifest = export_campaign(store, people["mark"], campaign, "csv")
+    archive = zipfile.ZipFile(io.BytesIO(payload))
+    names = set(archive.namelist())
+    assert "manifest.json" in names
+    entry = manifest["messages"][0]
+    assert entry["content_hash"] == read_message(store, message_id)["approved_hash"]
+    assert entry["approvals"][0]["by"] == "rita" and entry["contact_details"]
+    audience = archive.read(f"message-{message_id}-email-A.csv").decode("utf-8-sig").splitlines()
+    assert audience[0] == "subject_id,message_id,variant,contact"
+    assert len(audience) - 1 == entry["recipients"] > 0
+    assert json.loads(archive.read(f"message-{message_id}-email-A-copy.json"))["body"].startswith("=HYPERLINK")
+    save_version(store, people["mark"], message_id, body=CLEAN + " Changed.")  # changed after approval
+    with pytest.raises(ExportError):
+        export_campaign(store, people["mark"], campaign)

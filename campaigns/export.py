@@ -1,0 +1,96 @@
+"""Export for sending: approved, unchanged messages with their consented audience, and a manifest.
+
+Only a message whose current version is exactly the approved content (same hash, not flagged after a
+rule change) is exported. The audience is the segment's members who may be contacted on the
+message's channel for its purpose (`privacy.reachable`); ids are pseudonyms, and contact details are
+added only when the dataset's declared purpose sends messages. Spreadsheet formulas are neutralised
+and every export is audited with its manifest's hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from campaigns.service import exportable
+from privacy.exports import to_csv_bytes, to_xlsx_bytes
+from privacy.minimisation import PURPOSES
+from privacy.reachable import granted_subjects
+from segmentation.service import segment_mask, segmentable_data
+from store import campaigns as campaign_store
+from store.audit import append_audit
+from store.authz import Principal, requires
+from store.db import WRITE
+from store.schema import utcnow
+
+CONTACT_MASK_FOR_CHANNEL = {"email": "email", "sms": "phone", "phone": "phone"}
+
+
+class ExportError(ValueError):
+    """Nothing may be exported yet; the message says why."""
+
+
+def _contact_column(info: dict[str, Any], channel: str) -> str | None:
+    """The kept contact column for ``channel``, only when the dataset's purpose is to send messages."""
+    purpose = PURPOSES.get(info["purpose"])
+    wanted = CONTACT_MASK_FOR_CHANNEL.get(channel)
+    if wanted is None or purpose is None or not purpose.sends_messages:
+        return None
+    return next((column for column, role in info["column_roles"].items()
+                 if role.get("action") == "kept" and role.get("mask_kind") == wanted), None)
+
+
+@requires("marketer", action="export approved messages")
+def export_campaign(engine: Engine, actor: Principal, campaign_id: int, file_format: str = "csv") -> tuple[bytes, dict]:
+    """A zip with one audience file per approved message, the approved copy and manifest.json."""
+    if file_format not in ("csv", "xlsx"):
+        raise ExportError("Choose csv or xlsx.")
+    campaign = campaign_store.read_campaign(engine, campaign_id)
+    data = segmentable_data(engine, actor, campaign["dataset_id"])
+    entries, files = [], {}
+    for message in campaign_store.read_messages(engine, campaign_id):
+        versions = campaign_store.read_versions(engine, message["id"])
+        if not exportable(message, versions):
+            continue
+        version = versions[-1]
+        approvals = [e for e in campaign_store.read_events(engine, message["id"])
+                     if e["kind"] == "approve" and e["content_hash"] == version["content_hash"]]
+        mask = segment_mask(engine, actor, data, message["segment_id"])
+        members = data.frame.loc[mask.to_numpy()]
+        reachable = members[members[data.subject_column].isin(granted_subjects(engine, message["channel"],
+                                                                               message["purpose"]))]
+        audience = pd.DataFrame({"subject_id": reachable[data.subject_column].to_numpy(),
+                                 "message_id": message["id"], "variant": message["variant"]})
+        contact = _contact_column(data.info, message["channel"])
+        if contact is not None:
+            audience["contact"] = reachable[contact].to_numpy()
+        stem = f"message-{message['id']}-{message['channel']}-{message['variant']}"
+        files[f"{stem}.{file_format}"] = to_csv_bytes(audience) if file_format == "csv" else to_xlsx_bytes(audience)
+        files[f"{stem}-copy.json"] = json.dumps(version["content"], ensure_ascii=False, indent=1).encode()
+        entries.append({"message_id": message["id"], "segment_id": message["segment_id"],
+                        "channel": message["channel"], "variant": message["variant"], "version": version["version"],
+                        "content_hash": version["content_hash"], "ruleset_version": version["ruleset_version"],
+                        "approvals": [{"by": a["actor"], "at": a["created_at"].isoformat(),
+                                       "ruleset_version": a["ruleset_version"]} for a in approvals],
+                        "recipients": len(audience), "contact_details": contact is not None})
+    if not entries:
+        raise ExportError("No message of this campaign is approved in its current form yet.")
+    manifest = {"campaign": campaign["name"], "campaign_id": campaign_id, "exported_at": utcnow().isoformat(),
+                "exported_by": actor.username, "dataset_id": campaign["dataset_id"], "messages": entries}
+    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in files.items():
+            archive.writestr(name, payload)
+    with engine.connect().execution_options(**WRITE) as connection, connection.begin():
+        append_audit(connection, actor.username, "campaign.export", "campaign", campaign_id,
+                     {"messages": [e["message_id"] for e in entries],
+                      "recipients": sum(e["recipients"] for e in entries),
+                      "manifest_sha256": hashlib.sha256(files["manifest.json"]).hexdigest(), "format": file_format})
+    return buffer.getvalue(), manifest
