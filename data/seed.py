@@ -1,5 +1,8 @@
 """Load the generated demo data through the normal import path, so a new user sees a working example.
 
+Besides the customers, transactions and consent, it stores seeded results of a demo campaign (per
+segment, variant and week) so the KPI pages have something to show from the first start.
+
 The demo customers are imported like any upload: declared purpose "campaign_sending", identifiers
 pseudonymised (contact details kept for sending, shown masked), religion excluded as a special
 category, and the consent history written to the consent ledger.
@@ -10,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from data.demo import COLUMN_ROLES, TRANSACTION_COLUMN_ROLES, generate_demo
+from kpis.service import save_demo_results
 from segmentation.intake import ConsentFilePart, ImportRequest, TransactionsPart, save_import
 from store.audit import append_audit
 from store.authz import Principal, requires, system_principal
@@ -55,7 +59,9 @@ def seed_demo(engine: Engine, actor: Principal, rows: int = DEMO_ROWS, seed: int
                                      file_name="demo consent history"),
     )
     outcome = save_import(engine, importer, request)
-    ids = {"customers": outcome.customers_id, "transactions": outcome.transactions_id}
+    results = save_demo_results(engine, importer, outcome.customers_id, demo.customers)
+    ids = {"customers": outcome.customers_id, "transactions": outcome.transactions_id,
+           "results": results["aggregated"], "outcomes": results["per_customer"]}
     with engine.connect().execution_options(**WRITE) as connection, connection.begin():
         append_audit(connection, actor.username, "demo.seed", "dataset", outcome.customers_id,
                      {"rows": rows, "seed": seed, "datasets": ids, "consent_events": outcome.consent_events})

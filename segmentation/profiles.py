@@ -33,6 +33,7 @@ _DATE_TEXT_SHARE = 0.9
 _DATE_TEXT = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}([ T][\d:.+Z-]*)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})\s*$")
 _MIN_LEVEL_SHARE_IN_SEGMENT = 0.05  # a level is only a trait when it describes a fair part of the segment
 _TRAIT_NAME_STRENGTH = 0.2  # weaker differences do not go into a segment's name
+_TRAIT_MIN_DIFFERENCE = 0.05  # below this a "trait" is the base itself (standardised difference)
 
 
 # ---------------------------------------------------------------- reading columns
@@ -149,7 +150,9 @@ def profile_segments(
     label_values = _label_array(frame, labels)
     missing = [column for column in features if column not in frame.columns]
     if missing:
-        raise ValueError(f"features: {', '.join(map(repr, missing))} not in the table; columns are {list(frame.columns)}")
+        raise ValueError(
+            f"features: {', '.join(map(repr, missing))} not in the table; columns are {list(frame.columns)}"
+        )
     is_mask = label_values.dtype == bool
     codes, uniques = pd.factorize(label_values, sort=True)
     segment_count = len(uniques)
@@ -164,8 +167,8 @@ def profile_segments(
     traits_per_segment: list[list[Trait]] = [[] for _ in range(segment_count)]
     for column in features:
         if column in dates:
-            values = (reference - dates[column]) / np.timedelta64(1, "D")
-            found = _numeric_traits(values, column, "date", codes, sizes, currency)
+            values = (reference - dates[column]) / np.timedelta64(1, "D") if reference is not None else None
+            found = _numeric_traits(values, column, "date", codes, sizes, currency) if values is not None else []
         else:
             found = _column_traits(frame[column], column, kinds[column], codes, sizes, tags.get(column), currency)
         for index, trait in found:
@@ -173,7 +176,8 @@ def profile_segments(
     wanted = [index for index, label in enumerate(uniques) if not is_mask or bool(label)]
     profiles = []
     for index in wanted:
-        traits = sorted(traits_per_segment[index], key=lambda trait: -abs(trait.difference))
+        traits = [trait for trait in traits_per_segment[index] if abs(trait.difference) >= _TRAIT_MIN_DIFFERENCE]
+        traits.sort(key=lambda trait: -abs(trait.difference))
         profiles.append((uniques[index], int(sizes[index]), traits))
     if is_mask and not wanted:
         profiles.append((True, 0, []))
@@ -319,14 +323,20 @@ def _amount(value: float, column: str, currency: str) -> str:
 def _duration(segment_days: float, overall_days: float) -> tuple[str, str]:
     scale = max(abs(segment_days), abs(overall_days))
     unit, size = ("years", 365.25) if scale >= 730 else ("months", 30.44) if scale >= 90 else ("days", 1.0)
-    return f"{segment_days / size:,.0f}", f"{overall_days / size:,.0f} {unit}"
+
+    def shown(days: float) -> str:
+        value = days / size
+        return f"{value:,.0f}" if abs(value) >= 10 or unit == "days" else f"{value:.1f}".removesuffix(".0")
+
+    return shown(segment_days), f"{shown(overall_days)} {unit}"
 
 
 def _numeric_text(column: str, kind: str, mean: float, overall: float, currency: str) -> str:
     if kind == "date":
         segment_text, overall_text = _duration(mean, overall)
         return f"{_readable(column)} on average {segment_text} vs {overall_text} ago overall"
-    return f"average {_readable(column)} {_amount(mean, column, currency)} vs {_amount(overall, column, currency)} overall"
+    segment_text, overall_text = _amount(mean, column, currency), _amount(overall, column, currency)
+    return f"average {_readable(column)} {segment_text} vs {overall_text} overall"
 
 
 def _is_geographic(column: str, tag: str | None) -> bool:

@@ -54,4 +54,4 @@ def test_rename_and_delete_are_audited_and_remove_the_file(people, store, isolat
     actions = [row["action"] for row in list_audit(store, people["admin"])]
     assert "dataset.rename" in actions and "dataset.delete" in actions
     remaining = list((isolated_environment / "datasets").glob("*.parquet"))
-    assert len(remaining) == 1  # only the transactions file is left
+    assert len(remaining) == 3  # transactions and the two demo results tables are left

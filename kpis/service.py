@@ -1,0 +1,56 @@
+"""Campaign results as stored datasets: import (validated), demo results, and reading for the KPI pages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from kpis.demo_results import default_segments, generate_demo_results
+from kpis.results import read_results
+from store.authz import Principal, requires
+from store.datasets import get_dataset, list_datasets, read_dataset_frame, save_dataset
+from store.policy import effective_setting
+
+
+@requires("marketer", action="import campaign results")
+def import_results(engine: Engine, actor: Principal, data: bytes, file_name: str, name: str,
+                   customers_dataset: int | None = None) -> tuple[int, tuple[str, ...]]:
+    """Validate an uploaded results file and store it; returns the dataset id and the warnings."""
+    table = read_results(data, file_name, max_bytes=int(effective_setting(engine, "AMANAH_UPLOAD_MAX_MB")) * 2**20)
+    dataset_id = save_dataset(engine, actor, name, table.frame, purpose="analysis", kind="results",
+                              column_roles={}, details={"shape": table.shape, "source": {"file": file_name},
+                                                        "columns": table.columns, "warnings": list(table.warnings),
+                                                        "customers_dataset": customers_dataset})
+    return dataset_id, tuple(table.warnings)
+
+
+@requires("marketer", action="generate demo results")
+def save_demo_results(engine: Engine, actor: Principal, customers_dataset: int, customers: pd.DataFrame,
+                      segments: dict[str, pd.Series] | None = None, start: date | None = None) -> dict[str, int]:
+    """Seeded results for the demo campaign (aggregated and per customer), stored as two results datasets."""
+    start = start or date.today() - timedelta(weeks=12)
+    aggregated, per_customer = generate_demo_results(customers, segments or default_segments(customers), start=start)
+    details = {"source": {"file": "demo results generator"}, "customers_dataset": customers_dataset}
+    return {
+        "aggregated": save_dataset(engine, actor, "Demo campaign results", aggregated, purpose="analysis",
+                                   kind="results", column_roles={}, details={**details, "shape": "aggregated"}),
+        "per_customer": save_dataset(engine, actor, "Demo campaign outcomes per customer", per_customer,
+                                     purpose="analysis", kind="results", column_roles={},
+                                     details={**details, "shape": "per_customer"}),
+    }
+
+
+@requires("marketer", "manager", action="read campaign results")
+def results_datasets(engine: Engine, actor: Principal) -> list[dict[str, Any]]:
+    return list_datasets(engine, actor, kind="results")
+
+
+@requires("marketer", "manager", action="read campaign results")
+def results_frame(engine: Engine, actor: Principal, dataset_id: int) -> tuple[dict[str, Any], pd.DataFrame]:
+    info = get_dataset(engine, actor, dataset_id)
+    if info["kind"] != "results":
+        raise ValueError(f"'{info['name']}' is not a results table.")
+    return info, read_dataset_frame(engine, dataset_id)
