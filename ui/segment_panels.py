@@ -61,8 +61,9 @@ def cluster_panel(engine: Engine, principal: Principal, data: SegmentableData, r
         model = _fitted(data.frame, data.info["content_hash"], tuple(features), k, str(sorted(roles)), roles,
                         allowed)
         labels = pd.Series(model.labels_, index=data.frame.index)
-        st.markdown(f"**{model.k_} segments** · silhouette per k tried: "
-                    + ", ".join(f"k={key}: {value:.2f}" for key, value in sorted(model.silhouette_.items())))
+        st.markdown(f"**{model.k_} segments** · score per k tried (silhouette − 0.15 × Davies–Bouldin − "
+                    "instability): " + ", ".join(f"k={key}: {value:.2f}"
+                                                 for key, value in sorted(model.selection_score_.items())))
         if model.excluded_columns_:
             st.caption("Not used: " + "; ".join(f"{c} ({reason})" for c, reason in model.excluded_columns_.items()))
         reach_counts = {label: reach_summary(labels == label, reach) for label in range(model.k_)}
