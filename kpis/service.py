@@ -10,9 +10,20 @@ from sqlalchemy import Engine
 
 from kpis.demo_results import default_segments, generate_demo_results
 from kpis.results import read_results
+from privacy.keys import load_pseudonym_key
+from privacy.pseudonymise import pseudonymise
 from store.authz import Principal, requires
 from store.datasets import get_dataset, list_datasets, read_dataset_frame, save_dataset
 from store.policy import effective_setting
+
+SUBJECT = "customer_id"
+
+
+def _pseudonymous(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-customer outcomes are stored under the same keyed pseudonyms as the customer data."""
+    if SUBJECT not in frame.columns or frame[SUBJECT].astype("string").str.startswith("p_").all():
+        return frame
+    return frame.assign(**{SUBJECT: pseudonymise(frame[SUBJECT], load_pseudonym_key())})
 
 
 @requires("marketer", action="import campaign results")
@@ -20,7 +31,7 @@ def import_results(engine: Engine, actor: Principal, data: bytes, file_name: str
                    customers_dataset: int | None = None) -> tuple[int, tuple[str, ...]]:
     """Validate an uploaded results file and store it; returns the dataset id and the warnings."""
     table = read_results(data, file_name, max_bytes=int(effective_setting(engine, "AMANAH_UPLOAD_MAX_MB")) * 2**20)
-    dataset_id = save_dataset(engine, actor, name, table.frame, purpose="analysis", kind="results",
+    dataset_id = save_dataset(engine, actor, name, _pseudonymous(table.frame), purpose="analysis", kind="results",
                               column_roles={}, details={"shape": table.shape, "source": {"file": file_name},
                                                         "columns": table.columns, "warnings": list(table.warnings),
                                                         "customers_dataset": customers_dataset})
@@ -37,7 +48,7 @@ def save_demo_results(engine: Engine, actor: Principal, customers_dataset: int, 
     return {
         "aggregated": save_dataset(engine, actor, "Demo campaign results", aggregated, purpose="analysis",
                                    kind="results", column_roles={}, details={**details, "shape": "aggregated"}),
-        "per_customer": save_dataset(engine, actor, "Demo campaign outcomes per customer", per_customer,
+        "per_customer": save_dataset(engine, actor, "Demo campaign outcomes per customer", _pseudonymous(per_customer),
                                      purpose="analysis", kind="results", column_roles={},
                                      details={**details, "shape": "per_customer"}),
     }
