@@ -43,4 +43,4 @@ with st.sidebar:
 if principal.must_change_password:
     st.session_state.setdefault(NOTICE_KEY, "Choose a new password before you continue.")
 
-st.navigation(ordered).run()
+st.navigation(ordered, expanded=True).run()  # expanded: every page listed, no 'View more'

@@ -23,7 +23,7 @@ from store.rule_overlays import current_overlay, save_overlay
 
 DEFAULT_PROFILE = "default"
 PACK_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
-_cache: OrderedDict[tuple[str, int], RuleSet] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, int], RuleSet] = OrderedDict()
 _cache_lock = Lock()
 
 
@@ -50,7 +50,8 @@ def build_ruleset(profile: str, overlay: dict[str, Any] | None, custom_packs: di
 def ruleset_in_force(engine: Engine, profile: str = DEFAULT_PROFILE) -> RuleSet:
     """The organisation's current rules for ``profile`` (cached per stored version)."""
     stored = current_overlay(engine, profile)
-    key = (profile, stored["id"] if stored else 0)
+    # Overlay ids restart in every database, so the database itself is part of the key.
+    key = (engine.url.render_as_string(hide_password=True), profile, stored["id"] if stored else 0)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
