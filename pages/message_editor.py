@@ -54,7 +54,8 @@ if not messages:
 labels = {mid: f"{segment_names.get(m['segment_id'], m['segment_id'])} · {m['channel']} · {m['variant']} · {m['state']}"
           for mid, m in messages.items()}
 default = list(messages).index(st.session_state["ed_message"]) if st.session_state.get("ed_message") in messages else 0
-message_id = st.selectbox("Message", list(messages), index=default, format_func=labels.get, key="ed_message_choice")
+message_id = st.selectbox("Which message", list(messages), index=default, format_func=labels.get,
+                          key="ed_message_choice")
 
 with user_errors("loading the message"):
     detail = message_detail(engine, principal, message_id)
@@ -73,7 +74,7 @@ with user_errors("loading the message"):
     if detail["channel"] == "push":
         title = st.text_input("Title", value=current.get("title") or "", key=f"ed_title_{message_id}",
                               disabled=not editable, max_chars=200)
-    body = st.text_area("Message", value=current.get("body") or "", height=200, key=f"ed_body_{message_id}",
+    body = st.text_area("Message text", value=current.get("body") or "", height=200, key=f"ed_body_{message_id}",
                         disabled=not editable, max_chars=10_000)
 
     if body.strip():

@@ -1,0 +1,94 @@
+"""Real browser, two users: the marketer fixes a flagged message and submits it, a reviewer approves it, the
+marketer exports it. An XSS payload in the message is shown as text and never runs."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from campaigns.service import create_campaign, create_message
+from campaigns.smart import SmartGoal
+from data.seed import seed_demo
+from segmentation.service import save_rule_segment, segmentable_data
+from store.accounts import bootstrap_first_admin, create_user
+from store.campaigns import read_message
+from store.db import create_store_engine, upgrade
+from tests.browser_support import assert_no_exception, browser_page, chromium_path, running_app, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+PASSWORD = "journey password 123"
+XSS = "<img src=x onerror=alert('xss')><script>alert('xss')</script>"
+
+
+def _prepare(tmp_path, monkeypatch):
+    monkeypatch.setenv("AMANAH_DATA_DIR", str(tmp_path / "data"))
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'browser.db'}")
+    upgrade(engine)
+    mark = bootstrap_first_admin(engine, "mark", PASSWORD, "Mark Marketer", extra_roles=["marketer"])
+    create_user(engine, mark, "rita", PASSWORD, ["reviewer"], "Rita Reviewer", must_change_password=False)
+    ids = seed_demo(engine, mark, rows=400)
+    data = segmentable_data(engine, mark, ids["customers"])
+    adults = {"all": [{"column": "age", "op": ">=", "value": 18}]}
+    segment = save_rule_segment(engine, mark, data, f"Adults {XSS}", adults)
+    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
+                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
+    campaign = create_campaign(engine, mark, name="Winter", dataset_id=ids["customers"],
+                               core_message="Warm quality that lasts", budget=None, start=date.today(),
+                               end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
+    return engine, create_message(engine, mark, campaign, segment, "email")
+
+
+def _sign_in(page, base, username):
+    page.goto(base)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Welcome,").wait_for(timeout=60_000)
+    wait_idle(page)
+
+
+def _open(page, title):
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True).click()
+    wait_idle(page)
+
+
+def test_marketer_fixes_and_submits_reviewer_approves_marketer_exports(tmp_path, monkeypatch):
+    chromium_path()
+    engine, message_id = _prepare(tmp_path, monkeypatch)
+    dialogs = []
+    with running_app(tmp_path) as base, browser_page() as page:
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        _sign_in(page, base, "mark")
+        _open(page, "Message editor")
+        page.get_by_label("Subject").fill("Winter")
+        body = page.get_by_role("textbox", name="Message text")
+        body.fill(f"{XSS} Only 2 left! Guaranteed warm quality that lasts.")
+        body.press("Control+Enter")
+        page.get_by_text("Blocked").first.wait_for(timeout=30_000)
+        assert page.get_by_text("<script>alert('xss')</script>", exact=False).count() >= 1  # shown as text
+        screenshot(page, "30-editor-flagged")
+        body.fill("Warm quality that lasts, all winter long.")
+        body.press("Control+Enter")
+        page.get_by_text("Pass").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Save as new version").click()
+        page.get_by_text("Saved a new version").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Submit for review").click()
+        page.get_by_text("Submitted").first.wait_for(timeout=30_000)
+        assert_no_exception(page)
+        page.get_by_role("button", name="Sign out").click()
+
+        _sign_in(page, base, "rita")
+        _open(page, "Review queue")
+        page.get_by_role("button", name="Approve", exact=True).click()
+        page.get_by_text("is now approved").wait_for(timeout=30_000)
+        screenshot(page, "31-review-approved")
+        page.get_by_role("button", name="Sign out").click()
+
+        _sign_in(page, base, "mark")
+        _open(page, "Campaigns")
+        page.get_by_text("Export approved messages for sending").click()
+        page.get_by_role("button", name="Prepare export").click()
+        page.get_by_role("button", name="Download").wait_for(timeout=30_000)
+        screenshot(page, "32-export-ready")
+        assert_no_exception(page)
+    assert dialogs == [], "a script from user content ran in the browser"
+    assert read_message(engine, message_id)["state"] == "approved"
