@@ -246,3 +246,14 @@ def exportable(message: dict[str, Any], versions: list[dict[str, Any]]) -> bool:
 __all__ = ["CampaignError", "add_comment", "audience_for_segment", "create_campaign", "create_message", "decide",
            "detect_language", "exportable", "grant_waiver", "message_detail", "rescreen_approved", "save_version",
            "submit"]
+
+
+@requires("marketer", "reviewer", "manager", action="list campaigns")
+def list_campaigns(engine: Engine, actor: Principal) -> list[dict[str, Any]]:
+    return campaign_store.read_campaigns(engine)
+
+
+@requires("marketer", "reviewer", "manager", action="list messages")
+def list_messages(engine: Engine, actor: Principal, campaign_id: int | None = None,
+                  state: str | None = None) -> list[dict[str, Any]]:
+    return campaign_store.read_messages(engine, campaign_id, state)

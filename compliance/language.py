@@ -12,10 +12,15 @@ DEFAULT_LANGUAGE = "en"
 _HINTS = {"nl": ("ij", "aa", "oe", "uu"), "de": ("sch", "tz", "ß", "ä", "ö", "ü"), "en": ("th", "wh")}
 
 
+_ANY_STOP_WORD = frozenset().union(*STOP_WORDS.values())
+
+
 def language_scores(words: Iterable[str]) -> dict[str, int]:
     """Distinct stop words per language among already normalised words."""
-    distinct = words if isinstance(words, set | frozenset) else set(words)
-    return {lang: len(stops & distinct) for lang, stops in STOP_WORDS.items()}
+    # One pass over the message's words finds its few stop words; the per-language counts then only
+    # look at those.
+    found = _ANY_STOP_WORD.intersection(words)
+    return {lang: len(stops & found) for lang, stops in STOP_WORDS.items()}
 
 
 def guess_language(words: Iterable[str], original: str = "") -> tuple[str, bool]:

@@ -36,9 +36,9 @@ SUFFIXES = {
 # A word ending in one of these right after a term frees the text from it: "alcoholvrij",
 # "alkoholfrei", "zinslos", "rentevrije" (compared against the collapsed remainder of the word).
 FREE_SUFFIXES = ("vrij", "frei", "fre", "los", "lose", "lo")
-# ... and as a separate word joined by a hyphen: "alcohol-free", "interest-free", "zins-frei".
-FREE_WORDS = frozenset({"free", "vrij", "vrije", "frei", "freie", "freies", "freien", "freier", "los", "loos",
-                        "lose", "loze"})
+# ... and as a separate word joined by a hyphen: "alcohol-free", "interest-free", "zins-frei" ("-los" is
+# left out: "Lotterie-Los" is a lottery ticket).
+FREE_WORDS = frozenset({"free", "vrij", "vrije", "frei", "freie", "freies", "freien", "freier"})
 
 # Words that negate or warn against what follows within the negation window ("no gambling",
 # "geen gokken", "kein Glücksspiel", "addicted to gambling", "instead of interest"). Dutch "tegen" and
@@ -57,9 +57,31 @@ NEGATORS = frozenset({
 # "free" and "vrij" negate only as "free of" / "vrij van"; "plaats" only as "in plaats van".
 NEGATORS_NEEDING_NEXT = {"free": "of", "vrij": "van", "plaats": "van", "instead": "of"}
 NEGATION_WINDOW = 3
+# English contractions ("don't" is read as the words "don" + "t") negate only the word right after them:
+# "don't gamble" is a warning, but "don't miss our casino night" is a promotion.
+CONTRACTED_NEGATIONS = frozenset({
+    "don", "doesn", "didn", "won", "can", "isn", "aren", "wasn", "weren", "shouldn", "wouldn", "couldn", "mustn",
+    "needn", "haven", "hasn", "hadn",
+})
+APOSTROPHE_LESS_NEGATIONS = frozenset({"dont", "doesnt", "didnt", "wont", "cant", "isnt", "arent", "shouldnt"})
+# A question answered by a lone "No" ("Summer wines? No - try our elderflower spritz") rejects what it asked
+# about; "No problem" or "No credit check" after a question does not ("Need a loan? No problem!").
+ANSWER_NEGATORS = frozenset({"no", "nope", "nee", "nein", "never", "nooit", "niemals"})
+ANSWER_POLITENESS = frozenset({"thanks", "thank", "bedankt", "dank", "danke", "hoor"})
+QUESTION_REACH = 12
 
-# Characters between two words that end a clause: negation does not reach across them.
+# "0 %" right before a term means "free of it": "0 % Zinsen" is "zinsfrei", "0% rente" is "rentevrij",
+# "0,0 % alcohol" is alcohol-free (written for light text: lower case, ASCII digits).
+ZERO_RATE = (r"(?<![\d.,])0+(?:[.,]0+)?\s?(?:%|procent|prozent|percent|per cent)"
+             r"|\b(?:zero|null|nul)[- ]?(?:%|procent|prozent|percent|per cent)")
+
+# Characters between two words that end a clause: negation does not reach across them. A dash with
+# spaces around it ("ohne Diät - Erfolg garantiert") ends a clause too; a hyphen inside a word does not.
 CLAUSE_BREAKS = frozenset(".!?;:\n")
+SENTENCE_BREAKS = frozenset(".!?\n")
+# A comma ends a negation's reach ("zonder dieet, 100% gegarandeerd resultaat") unless it continues a
+# list of hits ("no alcohol, gambling or pork").
+PHRASE_BREAKS = frozenset(",")
 
 # Stop words for language detection: frequent function words that are distinctive for each language
 # (written after normalisation: no diacritics, "ß" as "ss").

@@ -197,7 +197,10 @@ def load_ruleset(profile: str = "default", *, packs_dir: str | Path | None = Non
     directory = Path(packs_dir).resolve() if packs_dir is not None else PACKS_DIR
     if not directory.is_dir():
         raise RulePackError(f"{packs_dir}: packs folder not found")
-    return _build_cached(str(profile), directory, overlay_json)
+    name = str(profile)
+    if name.endswith((".yaml", ".yml")):
+        name = str(Path(name).resolve())  # the cache key must not depend on the working directory
+    return _build_cached(name, directory, overlay_json)
 
 
 def load_rules_path(path: str | Path, profile: str | None = None) -> RuleSet:
@@ -213,6 +216,13 @@ def load_rules_path(path: str | Path, profile: str | None = None) -> RuleSet:
     return load_ruleset(str(path.resolve()))
 
 
+@lru_cache(maxsize=1)
+def default_ruleset() -> RuleSet:
+    """The shipped default profile, compiled once per process."""
+    return load_ruleset()
+
+
 def clear_cache() -> None:
     """Forget compiled rule sets (after pack files changed on disk)."""
     _build_cached.cache_clear()
+    default_ruleset.cache_clear()

@@ -2,19 +2,21 @@
 
 Order per message: (1) terms and exceptions, one Aho-Corasick pass per word layer; (2) regex patterns on
 the light text; (3) fuzzy matching of words no term covered; (4) drop hits an exception of the same rule
-covers; (5) drop hits of negatable rules that are negated ("no gambling", "geen gokken", "kein
-Glücksspiel", "addicted to gambling") or freed ("alcohol-free", "rentevrij", "zinsfrei" — which also
-frees the next two words of that category: "alkoholfreies Bier"); (6) per rule, keep one hit per span.
+covers; (5) drop hits of negatable rules that are freed ("alcohol-free", "rentevrij", "0 % Zinsen" — which
+also frees the next two words of that category: "alkoholfreies Bier"), negated ("no gambling", "geen
+gokken", "kein Glücksspiel", "don't gamble") or asked about and answered "No" (`compliance.negation`);
+(6) per rule, merge overlapping hits into one span.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from compliance.fuzzy import FuzzyMatcher
-from compliance.lexicon import FREE_SUFFIXES, FREE_WORDS, NEGATION_WINDOW, NEGATORS, NEGATORS_NEEDING_NEXT
+from compliance.negation import answered_no, freed_until, has_zero_rate, is_negated, is_predicative
 from compliance.normalise import Normalised, Words
 from compliance.prefilter import PatternPrefilter, starts_with_boundary
 from compliance.rules import Rule
@@ -37,6 +39,13 @@ class Hit:
     kind: str  # "term" | "pattern" | "fuzzy"
 
 
+class Freeing(NamedTuple):
+    """A hit that frees its category ("alcohol-free", "0 % Zinsen"); predicative when it ends its clause."""
+
+    hit: Hit
+    predicative: bool
+
+
 class Matcher:
     """The compiled form of a rule set; build once, use for every message."""
 
@@ -54,7 +63,7 @@ class Matcher:
         words = message.words
         hits: list[Hit] = []
         exceptions: dict[int, list[tuple[int, int]]] = {}
-        freed: list[Hit] = []
+        freed: list[Freeing] = []
         covered: set[int] = set()
         for layer in message.word_layers():
             for term_hit in self.terms.scan(layer, languages):
@@ -65,9 +74,15 @@ class Matcher:
                 hit = self._word_hit(message, term_hit, "term")
                 covered.update(range(hit.first_word, hit.last_word + 1))
                 hits.append(hit)
-                if self.rules[hit.rule_index].negatable and _is_freed(message, layer, term_hit):
-                    freed.append(hit)
+                if self.rules[hit.rule_index].negatable:
+                    until = freed_until(layer, term_hit)
+                    if until is None and has_zero_rate(message.light.text, words.spans[term_hit.first_word][0],
+                                                       words.spans[term_hit.last_word][1]):
+                        until = term_hit.last_word
+                    if until is not None:
+                        freed.append(Freeing(hit, is_predicative(layer, until)))
         light = message.light
+        listed = set(covered)
         for pattern_index in self.prefilter.candidates(light.text):
             rule_index, lang, pattern, at_boundary = self.patterns[pattern_index]
             if lang not in languages:
@@ -76,10 +91,14 @@ class Matcher:
                 if match.end() > match.start():
                     start, end = light.original_span(match.start(), match.end())
                     first, last = words.word_of_light(match.start()), words.word_of_light(match.end() - 1)
-                    hits.append(Hit(rule_index, lang, start, end, first, last, "pattern"))
+                    hit = Hit(rule_index, lang, start, end, first, last, "pattern")
+                    hits.append(hit)
+                    listed.update(range(first, last + 1))
+                    if self.rules[rule_index].negatable and has_zero_rate(light.text, match.start(), match.end()):
+                        freed.append(Freeing(hit, is_predicative(words, last)))
         if self.fuzzy:
             hits.extend(self._fuzzy_hits(message, words, covered, languages))
-        return _dedupe([hit for hit in hits if not self._suppressed(hit, words, exceptions, freed)])
+        return _merge_overlaps([hit for hit in hits if not self._suppressed(hit, words, exceptions, freed, listed)])
 
     def _word_hit(self, message: Normalised, term_hit: TermHit, kind: str) -> Hit:
         light_start = message.words.spans[term_hit.first_word][0]
@@ -100,21 +119,23 @@ class Matcher:
         return found
 
     def _suppressed(self, hit: Hit, words: Words, exceptions: dict[int, list[tuple[int, int]]],
-                    freed: list[Hit]) -> bool:
+                    freed: list[Freeing], listed: set[int]) -> bool:
         for first, last in exceptions.get(hit.rule_index, ()):
             if first <= hit.last_word and hit.first_word <= last:
                 return True
         rule = self.rules[hit.rule_index]
         if not rule.negatable or not words.words:
             return False
-        if _is_negated(words, hit.first_word):
-            return True
-        for marker in freed:
-            if self.rules[marker.rule_index].category == rule.category and \
-                    marker.first_word <= hit.first_word <= marker.last_word + FREE_SCOPE_WORDS and \
+        for marker, predicative in freed:
+            if self.rules[marker.rule_index].category != rule.category:
+                continue
+            if marker.first_word <= hit.first_word <= marker.last_word + FREE_SCOPE_WORDS and \
                     words.same_clause(marker.first_word, hit.first_word):
                 return True
-        return False
+            if predicative and hit.first_word < marker.first_word and words.same_clause(hit.first_word,
+                                                                                        marker.first_word):
+                return True
+        return is_negated(words, hit.first_word, listed) or ("?" in words.light and answered_no(words, hit.last_word))
 
 
 def _without_leading_boundary(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
@@ -149,37 +170,14 @@ def _matches(pattern: re.Pattern[str], text: str, at_boundary: bool) -> Iterator
             position = start + 1
 
 
-def _is_freed(message: Normalised, layer: Words, term_hit: TermHit) -> bool:
-    """True for "alcoholvrij"/"zinsfrei" (inside the word) and "alcohol-free" (hyphenated next word)."""
-    if term_hit.remainder:
-        return term_hit.remainder.startswith(FREE_SUFFIXES)
-    following = term_hit.last_word + 1
-    if following >= len(layer.words) or layer.words[following] not in FREE_WORDS:
-        return False
-    return layer.gap_before(following).strip() == "-"
-
-
-def _is_negated(words: Words, first_word: int) -> bool:
-    """A negator within the window before ``first_word``, in the same clause."""
-    for index in range(first_word - 1, max(0, first_word - NEGATION_WINDOW) - 1, -1):
-        if words.breaks_clause(index + 1):
-            return False
-        word = words.words[index]
-        if word not in NEGATORS:
-            continue
-        needed = NEGATORS_NEEDING_NEXT.get(word)
-        if needed is None or (index + 1 < first_word and words.words[index + 1] == needed):
-            return True
-    return False
-
-
-def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """Per rule, drop hits that overlap an earlier, longer hit of the same rule."""
-    kept: list[Hit] = []
-    last_end: dict[int, int] = {}
+def _merge_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Per rule, merge overlapping hits into one covering both ("offer ends in" + "ends in 02:59:59")."""
+    merged: list[Hit] = []
     for hit in sorted(hits, key=lambda h: (h.rule_index, h.start, -h.end)):
-        if hit.start < last_end.get(hit.rule_index, -1):
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.rule_index == hit.rule_index and hit.start < previous.end:
+            if hit.end > previous.end:
+                merged[-1] = replace(previous, end=hit.end, last_word=max(previous.last_word, hit.last_word))
             continue
-        kept.append(hit)
-        last_end[hit.rule_index] = hit.end
-    return kept
+        merged.append(hit)
+    return merged

@@ -11,7 +11,9 @@ from compliance.matcher import Matcher
 from compliance.rules import Pack, Rule, RulePackError
 
 # Bump when matching semantics change, so a stored rule-set version also pins how rules were applied.
-ENGINE_VERSION = "1"
+# 2: negation stops at a comma (unless it continues a list of hits) and at a spaced dash, contractions
+# negate only the next word, zero rates free ("0 % Zinsen"), a question answered "No" is taken back.
+ENGINE_VERSION = "2"
 
 
 def ruleset_version(rules: Sequence[Rule]) -> str:
@@ -48,6 +50,17 @@ class RuleSet:
     def rules(self) -> tuple[Rule, ...]:
         """All rules, in pack order."""
         return self.matcher.rules
+
+    def terms(self) -> dict[str, tuple[str, ...]]:
+        """All literal terms of the rules (not exceptions or patterns), per language, sorted and unique.
+
+        Terms keep their pack spelling, including the ``*`` wildcards (``gambl*``, ``*zins*``).
+        """
+        found: dict[str, set[str]] = {}
+        for rule in self.rules:
+            for lang, terms in rule.terms.items():
+                found.setdefault(lang, set()).update(terms)
+        return {lang: tuple(sorted(found[lang])) for lang in sorted(found)}
 
     @property
     def categories(self) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from compliance.language import guess_language
-from compliance.loader import load_ruleset
+from compliance.loader import default_ruleset
 from compliance.matcher import Hit
 from compliance.model import LANGUAGES, Audience, Finding, ScreeningResult, stricter
 from compliance.normalise import normalise
@@ -18,18 +18,18 @@ LANGUAGE_CHOICES = ("auto", *LANGUAGES)
 LINGUA_FRANCA = "en"
 
 
-def default_ruleset() -> RuleSet:
-    """The shipped default profile, compiled once."""
-    return load_ruleset()
+# The language sets a message is matched with: its own language plus English, or all when unsure.
+_WITH_LINGUA_FRANCA = {lang: frozenset({lang, LINGUA_FRANCA}) for lang in LANGUAGES}
+_ALL_LANGUAGES = frozenset(LANGUAGES)
 
 
 def _languages(message_words: set[str], text: str, lang: str) -> tuple[str, frozenset[str]]:
     if lang not in LANGUAGE_CHOICES:
         raise ValueError(f"lang={lang!r}: expected one of {', '.join(LANGUAGE_CHOICES)}")
     if lang != "auto":
-        return lang, frozenset({lang, LINGUA_FRANCA})
+        return lang, _WITH_LINGUA_FRANCA[lang]
     language, confident = guess_language(message_words, text)
-    return language, frozenset({language, LINGUA_FRANCA}) if confident else frozenset(LANGUAGES)
+    return language, _WITH_LINGUA_FRANCA[language] if confident else _ALL_LANGUAGES
 
 
 def _judge(rule: Rule, audience: Audience | None) -> tuple[str, str]:
@@ -69,9 +69,11 @@ def screen(text: str, *, ruleset: RuleSet | None = None, lang: str = "auto",
     ruleset = ruleset if ruleset is not None else default_ruleset()
     message = normalise(text)
     language, languages = _languages(message.words.distinct, text, lang)
+    hits = ruleset.matcher.find(message, languages)
+    if not hits:  # most messages: skip building and sorting findings
+        return ScreeningResult("pass", (), (), ruleset.version, language)
     rules = ruleset.rules
-    findings = [_finding(text, hit, rules[hit.rule_index], audience)
-                for hit in ruleset.matcher.find(message, languages)]
+    findings = [_finding(text, hit, rules[hit.rule_index], audience) for hit in hits]
     return ScreeningResult.from_findings(findings, ruleset.version, language)
 
 

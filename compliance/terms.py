@@ -108,7 +108,7 @@ class TermMatcher:
                 if entry.lang not in languages:
                     continue
                 if word_end < 0:
-                    word_end = text.index(" ", end)
+                    word_end = layer.end_of_word_at(end - 1)
                 remainder = text[end:word_end]
                 if not entry.right_open and remainder and remainder not in SUFFIXES[entry.lang]:
                     continue

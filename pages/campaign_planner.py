@@ -7,11 +7,10 @@ import streamlit as st
 
 from campaigns.channels import suggest_channels
 from campaigns.export import export_campaign
-from campaigns.service import create_campaign
+from campaigns.service import create_campaign, list_campaigns, list_messages
 from campaigns.smart import SmartGoal, validate_goal
 from kpis.registry import KPI_BY_KEY
 from segmentation.service import segment_mask
-from store.campaigns import read_campaigns, read_messages
 from store.datasets import list_datasets
 from store.segments import list_segments
 from ui.auth import require_roles
@@ -28,11 +27,11 @@ if notice:
     st.success(notice)
 
 with user_errors("loading campaigns"):
-    existing = read_campaigns(engine)
+    existing = list_campaigns(engine, principal)
     if existing:
         rows = []
         for campaign in existing:
-            states = pd.Series([m["state"] for m in read_messages(engine, campaign["id"])], dtype="string")
+            states = pd.Series([m["state"] for m in list_messages(engine, principal, campaign["id"])], dtype="string")
             goal = campaign["goal"]
             rows.append({"campaign": campaign["name"], "period": f"{campaign['start_date']} – {campaign['end_date']}",
                          "goal": f"{goal.get('kpi')} → {goal.get('relative_change') or goal.get('target')}",

@@ -5,11 +5,11 @@ from datetime import date
 
 import streamlit as st
 
+from campaigns.service import list_campaigns
 from campaigns.smart import SmartGoal, goal_progress
 from kpis.charts import funnel_chart, kpi_tiles_data, kpi_trend_chart
 from kpis.registry import KPI_BY_KEY, compute_kpis
 from kpis.service import import_results
-from store.campaigns import read_campaigns
 from ui.auth import require_roles
 from ui.context import get_engine
 from ui.errors import user_errors
@@ -60,7 +60,7 @@ st.subheader("SMART goals")
 with user_errors("checking goals"):
     shown = 0
     names = set(aggregated["campaign"]) if "campaign" in aggregated else set()
-    for campaign in read_campaigns(engine):
+    for campaign in list_campaigns(engine, principal):
         goal_data = {f.name: campaign["goal"].get(f.name) for f in fields(SmartGoal)}
         for key in ("start", "deadline"):
             if goal_data[key]:

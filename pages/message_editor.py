@@ -6,10 +6,18 @@ import streamlit as st
 from campaigns.brand import brand_check
 from campaigns.channels import CHANNELS, check_message
 from campaigns.content import line_diff
-from campaigns.service import add_comment, audience_for_segment, create_message, message_detail, save_version, submit
+from campaigns.service import (
+    add_comment,
+    audience_for_segment,
+    create_message,
+    list_campaigns,
+    list_messages,
+    message_detail,
+    save_version,
+    submit,
+)
 from compliance.tuning import ruleset_in_force
 from segmentation.service import segment_mask
-from store.campaigns import read_campaigns, read_messages
 from store.segments import get_segment
 from ui.auth import require_roles
 from ui.context import get_engine
@@ -26,14 +34,14 @@ if notice:
     st.success(notice)
 
 with user_errors("loading campaigns"):
-    campaigns = {row["id"]: row for row in read_campaigns(engine)}
+    campaigns = {row["id"]: row for row in list_campaigns(engine, principal)}
 if not campaigns:
     st.info("Plan a campaign on the Campaigns page first.")
     st.stop()
 campaign_id = st.selectbox("Campaign", list(campaigns), format_func=lambda c: campaigns[c]["name"], key="ed_campaign")
 campaign = campaigns[campaign_id]
 segment_names = {sid: get_segment(engine, principal, sid)["name"] for sid in campaign["segments"]}
-messages = {row["id"]: row for row in read_messages(engine, campaign_id)}
+messages = {row["id"]: row for row in list_messages(engine, principal, campaign_id)}
 
 with st.expander("Add a message (segment × channel, optionally an A/B variant)"):
     c1, c2, c3, c4, c5 = st.columns(5)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from campaigns.service import list_messages
 from store.accounts import list_users
 from store.audit import audit_row_count
 from store.authz import ROLE_LABELS, Role
@@ -25,6 +26,9 @@ with user_errors("loading your overview"):
         customers = [row for row in found if row["kind"] == "customers"]
         if customers:
             columns[1].metric("Customers in newest dataset", f"{customers[0]['row_count']:,}")
+    if principal.has("reviewer"):
+        waiting = [m for m in list_messages(engine, principal) if m["state"] == "submitted" or m["needs_rereview"]]
+        columns[2 if not principal.has("admin") else 1].metric("Messages waiting for your review", len(waiting))
     if principal.has("admin"):
         users = list_users(engine, principal)
         columns[2].metric("Active users", sum(1 for user in users if user["active"]))

@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from campaigns.content import line_diff
-from campaigns.service import decide, grant_waiver, message_detail, rescreen_approved
-from store.campaigns import read_campaigns, read_messages
+from campaigns.service import decide, grant_waiver, list_campaigns, list_messages, message_detail, rescreen_approved
 from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import show_table
@@ -22,8 +21,8 @@ if notice:
     st.success(notice)
 
 with user_errors("loading the queue"):
-    campaigns = {row["id"]: row["name"] for row in read_campaigns(engine)}
-    every = read_messages(engine)
+    campaigns = {row["id"]: row["name"] for row in list_campaigns(engine, principal)}
+    every = list_messages(engine, principal)
     waiting = [m for m in every if m["state"] == "submitted"]
     flagged = [m for m in every if m["needs_rereview"]]
     c1, c2, c3 = st.columns(3)
@@ -35,14 +34,22 @@ with user_errors("loading the queue"):
         st.session_state["review_notice"] = f"{len(found)} approved message(s) flagged for re-review."
         st.rerun()
 
-    filter_campaign = st.selectbox("Campaign", ["(all)", *campaigns.values()], key="rq_campaign")
+    f1, f2, f3 = st.columns(3)
+    filter_campaign = f1.selectbox("Campaign", ["(all)", *campaigns.values()], key="rq_campaign")
+    filter_verdict = f2.selectbox("Verdict", ["(any)", "pass", "review", "block"], key="rq_verdict")
+    oldest_first = f3.checkbox("Longest waiting first", value=True, key="rq_oldest")
+    verdicts = {m["id"]: (message_detail(engine, principal, m["id"])["versions"] or [{}])[-1]
+                .get("screening", {}).get("verdict") for m in waiting + flagged}
     queue = [m for m in waiting + flagged
-             if filter_campaign == "(all)" or campaigns.get(m["campaign_id"]) == filter_campaign]
+             if (filter_campaign == "(all)" or campaigns.get(m["campaign_id"]) == filter_campaign)
+             and (filter_verdict == "(any)" or verdicts[m["id"]] == filter_verdict)]
+    queue.sort(key=lambda m: m["updated_at"], reverse=not oldest_first)
     if not queue:
         st.info("Nothing to review.")
         st.stop()
     now = datetime.now(UTC)
     table = pd.DataFrame([{"id": m["id"], "campaign": campaigns.get(m["campaign_id"]), "channel": m["channel"],
+                           "verdict": verdicts[m["id"]],
                            "variant": m["variant"], "state": m["state"],
                            "waiting": str(timedelta(seconds=int((now - m["updated_at"]).total_seconds())))}
                           for m in queue])

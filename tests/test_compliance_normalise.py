@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import importlib
+import random
+from pathlib import Path
+
 import pytest
 
 from compliance import detect_language, normalise, screen
@@ -41,7 +46,7 @@ OBFUSCATED = [
     ("Premium p0rn, stream now", "adult_content", "p0rn"),
     ("Personal loans from 6.4% APR", "riba", "6.4% APR"),
     ("Ratenkredit ab 3,99 % effektiver Jahreszins", "riba", "3,99 % effektiver Jahreszins"),
-    ("Flash sale: offer ends in 02:59:59", "false_scarcity", "ends in 02:59:59"),
+    ("Flash sale: offer ends in 02:59:59", "false_scarcity", "offer ends in 02:59:59"),  # overlapping hits merge
     ("Nur noch 3 auf Lager!", "false_scarcity", "Nur noch 3 auf Lager"),
 ]
 
@@ -130,3 +135,48 @@ def test_language_detection(text, language):
 def test_screening_reports_the_language_it_used():
     assert screen("Bestel vandaag nog je nieuwe jas").language == "nl"
     assert screen("Bestel vandaag nog je nieuwe jas", lang="de").language == "de"
+
+
+# --- the common path (plain text) and the general path give the same word layer ------------------------
+
+CORPUS = Path(__file__).with_name("compliance_corpus.tsv")
+# Characters that push text off the common path or test its edges: non-ASCII letters and symbols,
+# leet symbols, "_", letters spelled out, digits, look-alikes, zero-width and combining characters.
+RANDOM_ALPHABET = "abcdefghij klmno 0123456789 .,-_$@!?€£ äöüß çé ЯсаΩ 🎉\u200b\u0301ﬁİ\t\n"
+EDGE_CASES = ["", " ", "a b c", "c a s i n o night", "code EID20 now", "w1n a1cohol", "ca$ino c@sino", "a_b",
+              "5% APR, 19.9%", "Straße frei", "🎉🎉 Casino 🎰", "Αθήνα casino", "١٢٣ casino", "x  y\tz\n",
+              "e.g. two letters", "1 2 3 go", "Caaasino bettting"]
+
+
+def _layer(words):
+    return None if words is None else (words.words, words.collapsed, words.spans, words.word_starts)
+
+
+def _equivalence_texts() -> list[str]:
+    texts = list(EDGE_CASES)
+    if CORPUS.exists():
+        with CORPUS.open(encoding="utf-8", newline="") as handle:
+            texts += [row[2] for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)][1:]
+    generator = random.Random(20)
+    texts += ["".join(generator.choice(RANDOM_ALPHABET) for _ in range(generator.randint(1, 60)))
+              for _ in range(3000)]
+    return texts
+
+
+def test_the_common_path_gives_the_same_words_as_the_general_path():
+    texts = _equivalence_texts()
+    common = 0
+    for text in texts:
+        fast, general = normalise(text), normalise(text, common_path=False)
+        assert _layer(fast.words) == _layer(general.words), text
+        assert _layer(fast.alternative) == _layer(general.alternative), text
+        common += fast.words._classes is not None  # noqa: SLF001 - which path ran
+    assert 0.2 * len(texts) < common < len(texts)  # both paths were exercised
+
+
+def test_screening_is_the_same_on_both_paths(monkeypatch):
+    texts = [text for text in _equivalence_texts() if text.strip()][:600]
+    expected = [screen(text) for text in texts]
+    # The package exports the function normalise(), which hides the module of the same name.
+    monkeypatch.setattr(importlib.import_module("compliance.normalise"), "_common_tokens", lambda plain: None)
+    assert [screen(text) for text in texts] == expected

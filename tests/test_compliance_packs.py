@@ -293,3 +293,17 @@ def test_shipped_profiles_are_plain_yaml_with_known_keys():
     for path in PROFILES_DIR.glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert set(data) <= {"description", "extends", "packs", "overlay"}, path.name
+
+
+def test_terms_lists_every_literal_term_per_language():
+    terms = load_ruleset().terms()
+    assert set(terms) == {"en", "nl", "de"}
+    assert {"casino", "gambl*", "merlot"} <= set(terms["en"])
+    assert {"*zins*", "freiwette*"} <= set(terms["de"])
+    assert "gambling addiction" not in terms["en"]  # an exception, not a term
+    assert all(list(values) == sorted(set(values)) for values in terms.values())
+    tuned = load_ruleset(overlay={"extra_terms": {"gambling.casino": {"nl": ["geluksrad"]}}}).terms()
+    assert "geluksrad" in tuned["nl"] and "geluksrad" not in terms["nl"]
+    only_riba = load_ruleset(overlay={"disabled_categories": [c for c in CANONICAL_CATEGORIES if c != "riba"]
+                                      + ["pork", "tobacco"]}).terms()
+    assert "casino" not in only_riba["en"] and "mortgage" in only_riba["en"]
