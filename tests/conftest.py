@@ -110,3 +110,27 @@ def people(store: Engine) -> dict[str, Principal]:
 def signed_in_state(principal: Principal) -> dict[str, object]:
     """Session-state entries that make an AppTest run as ``principal``."""
     return {"auth_user_id": principal.user_id, "auth_last_activity": time.time(), "auth_method": "password"}
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A migrated SQLite file database that the app under test uses through DATABASE_URL."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = create_store_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def open_page(principal: Principal, page: str, timeout: int = 90):
+    """An AppTest of the whole app, signed in as ``principal``, switched to ``page`` (no exception allowed)."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
+    for key, value in signed_in_state(principal).items():
+        app.session_state[key] = value
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app

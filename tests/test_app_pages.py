@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from store.accounts import load_principal
-from store.db import create_store_engine, upgrade
 from tests.conftest import PASSWORD, ROOT, make_users, signed_in_state
 from ui.navigation import PAGES
 
@@ -17,15 +16,6 @@ USER_FOR_ROLE = {"marketer": "mark", "reviewer": "rita", "manager": "manu", "adm
 TIMEOUT = 30
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    """A file database the app under test uses via DATABASE_URL; returns its engine."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = create_store_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _app(state: dict | None = None) -> AppTest:

@@ -2,39 +2,18 @@
 
 from datetime import date, timedelta
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from campaigns.service import create_campaign, create_message
 from campaigns.smart import SmartGoal
 from data.seed import seed_demo
 from segmentation.service import save_rule_segment, segmentable_data
 from store.campaigns import read_campaigns, read_message
-from tests.conftest import ROOT, make_users, signed_in_state
+from tests.conftest import make_users, open_page
 
 TIMEOUT = 90
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    from store.db import create_store_engine, upgrade
-
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = create_store_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
-def _as(principal, page):
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    for key, value in signed_in_state(principal).items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
 
 
 def _world(engine):
@@ -48,7 +27,7 @@ def _world(engine):
 
 def test_plan_a_campaign_in_the_browser(app_db):
     people, ids, segment = _world(app_db)
-    app = _as(people["mark"], "pages/campaign_planner.py")
+    app = open_page(people["mark"], "pages/campaign_planner.py")
     app.text_input(key="campaign_name").input("Winter")
     app.text_area(key="campaign_core").input("Warm quality that lasts")
     app.multiselect(key="campaign_segments").select(segment).run()
@@ -68,7 +47,7 @@ def test_write_fix_submit_and_approve(app_db):
                                core_message="Warm quality that lasts", budget=None, start=date.today(),
                                end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
     message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    app = _as(people["mark"], "pages/message_editor.py")
+    app = open_page(people["mark"], "pages/message_editor.py")
     app.text_input(key=f"ed_subject_{message_id}").input("Winter deals")
     app.text_area(key=f"ed_body_{message_id}").input("Only 2 left! Guaranteed warm quality that lasts.").run()
     assert any("Blocked" in e.value or "review" in e.value.lower() for e in [*app.error, *app.warning])
@@ -78,7 +57,7 @@ def test_write_fix_submit_and_approve(app_db):
     app.button(key="ed_submit").click().run()
     assert not app.exception, app.exception
     assert read_message(app_db, message_id)["state"] == "submitted"
-    reviewer = _as(people["rita"], "pages/review_queue.py")
+    reviewer = open_page(people["rita"], "pages/review_queue.py")
     reviewer.button(key="rq_approve").click().run()
     assert not reviewer.exception, reviewer.exception
     assert read_message(app_db, message_id)["state"] == "approved"

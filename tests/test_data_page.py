@@ -10,16 +10,6 @@ from tests.test_intake import CSV
 TIMEOUT = 60
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    from store.db import create_store_engine, upgrade
-
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = create_store_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _data_page(engine, who="mark"):

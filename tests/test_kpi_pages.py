@@ -1,24 +1,13 @@
 """AppTest: the manager pages show KPIs, rankings and experiment verdicts for the demo campaign."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from data.seed import seed_demo
-from tests.conftest import ROOT, make_users, signed_in_state
+from tests.conftest import make_users, open_page
 
 TIMEOUT = 90
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    from store.db import create_store_engine, upgrade
-
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = create_store_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -26,16 +15,7 @@ def manager_app(app_db):
     people = make_users(app_db)
     seed_demo(app_db, people["mark"], rows=3000)
 
-    def open_page(page):
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-        for key, value in signed_in_state(people["manu"]).items():
-            app.session_state[key] = value
-        app.run()
-        app.switch_page(page).run()
-        assert not app.exception, app.exception
-        return app
-
-    return open_page
+    return lambda page: open_page(people["manu"], page)
 
 
 def test_overview_shows_tiles_per_segment(manager_app):

@@ -11,16 +11,6 @@ from tests.conftest import ROOT, make_users, signed_in_state
 TIMEOUT = 60
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    from store.db import create_store_engine, upgrade
-
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = create_store_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _rules_page(engine):

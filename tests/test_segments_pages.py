@@ -1,37 +1,19 @@
 """AppTest: build a rule segment with live preview, save it, see overlap; profile page with 4P and export."""
 
-import pytest
-from streamlit.testing.v1 import AppTest
 
 from data.seed import seed_demo
 from store.segments import get_segment, list_segments
-from tests.conftest import ROOT, make_users, signed_in_state
+from tests.conftest import make_users, open_page
 
 TIMEOUT = 90
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    from store.db import create_store_engine, upgrade
-
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = create_store_engine(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _open(engine, page, who="mark", rows=800):
     people = make_users(engine)
     ids = seed_demo(engine, people["mark"], rows=rows)
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    for key, value in signed_in_state(people[who]).items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app, people, ids
+    return open_page(people[who], page), people, ids
 
 
 def test_template_segments_can_be_saved_and_compared(app_db):
@@ -65,12 +47,7 @@ def test_profile_page_shows_traits_reach_and_saves_4p(app_db):
     data = segmentable_data(app_db, people["mark"], ids["customers"])
     segment_id = save_rule_segment(app_db, people["mark"], data, "Heavy buyers",
                                    {"all": [{"column": "order_count", "op": ">=", "value": 5}]}, "behavioural")
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    for key, value in signed_in_state(people["mark"]).items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page("pages/segment_profile.py").run()
-    assert not app.exception, app.exception
+    app = open_page(people["mark"], "pages/segment_profile.py")
     assert any(metric.label == "Reachable by email" for metric in app.metric)
     app.text_area(key="mm_value").input("Fast reordering of the things they buy most")
     app.button(key="mm_save").click().run()
@@ -101,10 +78,5 @@ def test_overlap_of_saved_segments_and_proxy_warning(app_db):
                       {"all": [{"column": "age", "op": "between", "value": [30, 50]}]})
     save_rule_segment(app_db, people["mark"], data, "Adults 35-55",
                       {"all": [{"column": "age", "op": "between", "value": [35, 55]}]})
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    for key, value in signed_in_state(people["mark"]).items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page("pages/build_segments.py").run()
-    assert not app.exception, app.exception
+    app = open_page(people["mark"], "pages/build_segments.py")
     assert any("compete for the same people" in warning.value for warning in app.warning)
