@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from itertools import zip_longest
 
 __all__ = ["DIFF_OPS", "line_diff"]
@@ -33,3 +34,20 @@ def line_diff(old: str, new: str) -> list[tuple[str, str | None, str | None]]:
                 rows.append(("replace" if before is not None and after is not None
                              else "delete" if after is None else "insert", before, after))
     return rows
+
+
+def apply_replacement(text: str, matched: str, replacement: str) -> str:
+    """Replace the first occurrence of ``matched`` (a finding's text) and tidy what removal leaves behind.
+
+    An empty replacement removes the words; punctuation that then starts a sentence or doubles up, and
+    runs of spaces, are cleaned so the message still reads properly.
+    """
+    position = text.find(matched)
+    if position < 0:
+        return text
+    result = text[:position] + replacement + text[position + len(matched):]
+    if replacement:
+        return result
+    result = re.sub(r"(^|(?<=[.!?]))\s*[!?.,;:]+", r"\1", result)  # "Only 2 left! Warm" → "! Warm" → "Warm"
+    result = re.sub(r"[ \t]{2,}", " ", result)
+    return result.strip()

@@ -44,6 +44,7 @@ class Finding:
     suggestion: str
     source: str
     language: str
+    replacement: str | None = None  # a one-click fix for the matched text ("" removes it), when the rule has one
 
     def to_dict(self) -> dict[str, object]:
         """The finding as a plain dict (for JSON)."""

@@ -55,6 +55,7 @@ class Rule:
     compound: bool | None = None
     negatable: bool = True
     audience: RuleAudience = field(default_factory=RuleAudience)
+    replacement: dict[str, str] = field(default_factory=dict)  # language → one-click replacement text
 
     def __post_init__(self) -> None:
         for name in ("terms", "patterns", "exceptions"):
@@ -75,6 +76,8 @@ class Rule:
             data["negatable"] = False
         if self.audience.to_dict():
             data["audience"] = self.audience.to_dict()
+        if self.replacement:
+            data["replacement"] = dict(sorted(self.replacement.items()))
         return data
 
     def with_changes(self, **changes: object) -> Rule:

@@ -29,6 +29,19 @@ def _string(value: Any) -> list[str]:
     return []
 
 
+def _replacement(value: Any) -> list[str]:
+    """{en|nl|de: text}: the one-click fix per language; an empty text removes the matched words."""
+    if not isinstance(value, dict):
+        return [f"expected a mapping of language (en, nl, de) to a text, got {_describe(value)}"]
+    problems = []
+    for lang, text in value.items():
+        if lang not in LANGUAGES:
+            problems.append(f"unknown language '{lang}' (expected {', '.join(LANGUAGES)})")
+        elif not isinstance(text, str):
+            problems.append(f"{lang}: expected a text (\"\" to remove the match), got {_describe(text)}")
+    return problems
+
+
 def _severity(value: Any) -> list[str]:
     if value not in SEVERITIES:
         return [f"{value!r} is not one of {', '.join(SEVERITIES)}"]
@@ -125,6 +138,7 @@ RULE_KEYS: dict[str, Check] = {
     "exceptions": _language_map(check_term),
     "explanation": _string,
     "suggestion": _string,
+    "replacement": _replacement,
     "source": _string,
     "fuzzy": _fuzzy,
     "compound": _boolean,
@@ -258,6 +272,7 @@ def build_pack(data: dict, path: str, name: str) -> Pack:
         rules.append(Rule(
             id=raw["id"], category=category, severity=merged["severity"], explanation=merged["explanation"].strip(),
             suggestion=merged["suggestion"].strip(), source=merged["source"].strip(),
+            replacement=raw.get("replacement", {}),
             terms=raw.get("terms", {}), patterns=raw.get("patterns", {}), exceptions=exceptions,
             fuzzy=None if fuzzy is False else fuzzy, compound=merged.get("compound"),
             negatable=merged.get("negatable", True), audience=RuleAudience(**merged.get("audience", {}))))

@@ -54,7 +54,8 @@ def _finding(text: str, hit: Hit, rule: Rule, audience: Audience | None) -> Find
     severity, explanation = _judge(rule, audience)
     return Finding(rule_id=rule.id, category=rule.category, severity=severity, matched_text=text[hit.start:hit.end],
                    start=hit.start, end=hit.end, explanation=explanation, suggestion=rule.suggestion,
-                   source=rule.source, language=hit.lang)
+                   source=rule.source, language=hit.lang,
+                   replacement=rule.replacement.get(hit.lang, rule.replacement.get("en")))
 
 
 def screen(text: str, *, ruleset: RuleSet | None = None, lang: str = "auto",

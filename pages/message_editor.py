@@ -5,7 +5,7 @@ import streamlit as st
 
 from campaigns.brand import brand_check
 from campaigns.channels import CHANNELS, check_message
-from campaigns.content import line_diff
+from campaigns.content import apply_replacement, line_diff
 from campaigns.service import (
     add_comment,
     audience_for_segment,
@@ -82,13 +82,21 @@ with user_errors("loading the message"):
     if detail["channel"] == "push":
         title = st.text_input("Title", value=current.get("title") or "", key=f"ed_title_{message_id}",
                               disabled=not editable, max_chars=200)
-    body = st.text_area("Message text", value=current.get("body") or "", height=200, key=f"ed_body_{message_id}",
-                        disabled=not editable, max_chars=10_000)
+    body_key = f"ed_body_{message_id}"
+    st.session_state.setdefault(body_key, current.get("body") or "")  # the widget's value lives in session state
+    body = st.text_area("Message text", height=200, key=body_key, disabled=not editable, max_chars=10_000)
 
     if body.strip():
         audience = audience_for_segment(engine, principal, detail["segment_id"])
-        screening_panel("\n".join(p for p in (subject, title, body) if p), ruleset_in_force(engine),
-                        lang=detail["language"], audience=audience, key=f"ed_screen_{message_id}")
+        result = screening_panel("\n".join(p for p in (subject, title, body) if p), ruleset_in_force(engine),
+                                 lang=detail["language"], audience=audience, key=f"ed_screen_{message_id}")
+        fixes = [f for f in result.findings if f.replacement is not None and f.matched_text in body]
+        for position, finding in enumerate(fixes):
+            label = (f"Remove “{finding.matched_text}”" if not finding.replacement
+                     else f"Replace “{finding.matched_text}” with “{finding.replacement}”")
+            st.button(label, key=f"ed_fix_{message_id}_{position}", disabled=not editable,
+                      on_click=lambda f=finding: st.session_state.__setitem__(
+                          body_key, apply_replacement(st.session_state[body_key], f.matched_text, f.replacement)))
         for problem in check_message(detail["channel"], body=body, subject=subject, title=title):
             (st.error if problem.severity == "error" else st.warning)(str(problem))
         brand = brand_check(campaign["core_message"], body)

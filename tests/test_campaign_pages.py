@@ -61,3 +61,21 @@ def test_write_fix_submit_and_approve(app_db):
     reviewer.button(key="rq_approve").click().run()
     assert not reviewer.exception, reviewer.exception
     assert read_message(app_db, message_id)["state"] == "approved"
+
+
+def test_one_click_fix_removes_a_false_scarcity_claim(app_db):
+    people, ids, segment = _world(app_db)
+    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
+                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
+    campaign = create_campaign(app_db, people["mark"], name="Spring", dataset_id=ids["customers"],
+                               core_message="Fresh quality", budget=None, start=date.today(),
+                               end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
+    message_id = create_message(app_db, people["mark"], campaign, segment, "sms")
+    app = open_page(people["mark"], "pages/message_editor.py")
+    app.text_area(key=f"ed_body_{message_id}").input("Only 2 left! Fresh quality for spring.").run()
+    fix = next(button for button in app.button if button.key and button.key.startswith(f"ed_fix_{message_id}"))
+    assert fix.label.startswith("Remove “Only 2 left")
+    fix.click().run()
+    assert not app.exception, app.exception
+    assert app.text_area(key=f"ed_body_{message_id}").value == "Fresh quality for spring."
+    assert any("Pass" in s.value for s in app.success)

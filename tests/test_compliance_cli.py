@@ -50,7 +50,7 @@ def test_jsonl_has_one_object_per_row_and_exit_1_on_block(messages_csv):
         ("m4", "block", ["false_scarcity", "gambling"])]
     finding = records[0]["findings"][0]
     assert set(finding) == {"rule_id", "category", "severity", "matched_text", "start", "end", "explanation",
-                            "suggestion", "source", "language"}
+                            "suggestion", "source", "language", "replacement"}
     assert MESSAGES[0][1][finding["start"]:finding["end"]] == finding["matched_text"] == "c4sino"
     assert len({r["ruleset_version"] for r in records}) == 1
 

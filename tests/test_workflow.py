@@ -233,3 +233,16 @@ def test_verdict_worsened_refuses_unknown_verdicts():
 ])
 def test_line_diff(old, new, rows):
     assert line_diff(old, new) == rows
+
+
+@pytest.mark.parametrize("text, matched, replacement, expected", [
+    ("Only 2 left! Guaranteed warm quality.", "Only 2 left", "", "Guaranteed warm quality."),
+    ("Warm coats. Only 2 left! Order now.", "Only 2 left", "", "Warm coats. Order now."),
+    ("Hurry: offer ends in 02:59:59 today", "offer ends in 02:59:59", "Offer ends on <end date>",
+     "Hurry: Offer ends on <end date> today"),
+    ("Nothing to fix here", "absent", "", "Nothing to fix here"),
+])
+def test_apply_replacement(text, matched, replacement, expected):
+    from campaigns.content import apply_replacement
+
+    assert apply_replacement(text, matched, replacement) == expected
