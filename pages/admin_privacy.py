@@ -8,6 +8,7 @@ from store.consent import active_allowances, grant_special_category, revoke_spec
 from store.datasets import list_datasets
 from ui.auth import require_roles
 from ui.context import get_engine
+from ui.display import md
 from ui.errors import user_errors
 
 principal = require_roles("admin")
@@ -29,11 +30,11 @@ with user_errors("loading datasets"):
         st.info("No stored dataset has a special-category column.")
     for info, column, category in special:
         granted = {row["column_name"]: row for row in active_allowances(engine, info["id"])}.get(column)
-        with st.expander(f"#{info['id']} {info['name']} — column '{column}' ({category})"
+        with st.expander(f"#{info['id']} {md(info['name'])} — column '{md(column)}' ({category})"
                          + (" · ALLOWED" if granted else " · excluded")):
             if granted:
-                st.warning(f"Allowed by {granted['actor']} on {granted['created_at']:%Y-%m-%d} under "
-                           f"{granted['legal_basis']}: {granted['reason']}")
+                st.warning(f"Allowed by {md(granted['actor'])} on {granted['created_at']:%Y-%m-%d} under "
+                           f"{granted['legal_basis']}: {md(granted['reason'])}")
                 if st.button("Revoke", key=f"revoke_{info['id']}_{column}"):
                     with user_errors("revoking"):
                         revoke_special_category(engine, principal, info["id"], column, "revoked by admin")

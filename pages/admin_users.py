@@ -7,7 +7,7 @@ from store.accounts import create_user, list_users, reset_password, set_active, 
 from store.authz import ROLE_LABELS, Role
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 
 principal = require_roles("admin")
@@ -36,7 +36,7 @@ with user_errors("loading users"):
             with user_errors("creating the user"):
                 create_user(engine, principal, username, None if sso_only else password, roles,
                             display_name, email or None)
-                st.success(f"User {username.strip()} created.")
+                st.success(f"User {md(username.strip())} created.")
                 st.rerun()
 
     with tab_edit:
@@ -62,4 +62,4 @@ with user_errors("loading users"):
                 if st.form_submit_button("Reset password and unlock", key="reset_password"):
                     with user_errors("resetting the password"):
                         reset_password(engine, principal, user["id"], temporary)
-                        st.success(f"Password of {chosen} reset; they must choose a new one at sign-in.")
+                        st.success(f"Password of {md(chosen)} reset; they must choose a new one at sign-in.")

@@ -14,7 +14,7 @@ from store.datasets import list_datasets
 from store.segments import delete_segment, list_segments
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 from ui.segment_builder import BuilderError, build_definition, conditions_editor, rule_from_json
 from ui.segment_cache import prepared, reach_for, reach_summary
@@ -27,7 +27,7 @@ SEGMENTATION_TYPES = ["demographic", "geographic", "psychographic", "behavioural
 st.title("Segments")
 notice = st.session_state.pop("segments_notice", None)
 if notice:
-    st.success(notice)
+    st.success(md(notice))
 
 with user_errors("loading datasets"):
     customers = list_datasets(engine, principal, kind="customers")
@@ -46,7 +46,7 @@ if data.excluded:
         show_table(pd.DataFrame({"column": list(data.excluded), "reason": list(data.excluded.values())}),
                    key="segments_excluded")
 for column in data.allowed_special:
-    st.warning(f"⚠ '{column}' is special-category data, usable here only under an admin's allowance. Every "
+    st.warning(f"⚠ '{md(column)}' is special-category data, usable here only under an admin's allowance. Every "
                "segment that uses it is marked.", icon="⚠️")
 
 build, templates, clusters, compare, rfm = st.tabs(["Build a rule segment", "Templates", "Clusters",
@@ -89,7 +89,7 @@ with build:
             mask = rule.mask(data.frame, as_of=date.today(), resolve_segment=resolver(engine, dataset_id))
             reached = reach_summary(mask, reach)
             elapsed = (time.perf_counter() - started) * 1000
-            st.markdown(f"**{rule.describe()}**")
+            st.markdown(f"**{md(rule.describe())}**")
             m1, m2, *channels = st.columns(2 + len(reached))
             m1.metric("Members", f"{int(mask.sum()):,}")
             m2.metric("Share of dataset", f"{mask.mean():.1%}")
@@ -98,7 +98,7 @@ with build:
             st.caption(f"Preview computed in {elapsed:.0f} ms · reach = members with a current consent")
             used = rule.columns_used(resolver(engine, dataset_id))
             for column in sorted(used & set(data.allowed_special)):
-                st.warning(f"⚠ Uses special-category column '{column}' (allowed by an admin).")
+                st.warning(f"⚠ Uses special-category column '{md(column)}' (allowed by an admin).")
             fairness_notes(data, mask, used)
             name = st.text_input("Segment name", key="rule_name", max_chars=200)
             kind = st.selectbox("Segmentation type", SEGMENTATION_TYPES, key="rule_type")

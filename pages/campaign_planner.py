@@ -15,7 +15,7 @@ from store.datasets import list_datasets
 from store.segments import list_segments
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 from ui.segment_cache import prepared, reach_for, reach_summary
 
@@ -24,7 +24,7 @@ engine = get_engine()
 st.title("Campaigns")
 notice = st.session_state.pop("campaign_notice", None)
 if notice:
-    st.success(notice)
+    st.success(md(notice))
 
 with user_errors("loading campaigns"):
     existing = list_campaigns(engine, principal)
@@ -110,10 +110,10 @@ if chosen:
                                        "business_share": float(business)},
                                       {channel: count / size for channel, count in reached.items()})
             marketing = segments[segment_id]["marketing"] or {}
-            st.markdown(f"**{segments[segment_id]['name']}** · {int(mask.sum()):,} members · suggested channels: "
+            st.markdown(f"**{md(segments[segment_id]['name'])}** · {int(mask.sum()):,} members · suggested channels: "
                         + ", ".join(f"{s.channel} ({'; '.join(s.reasons[:1])})" for s in advice[:3]))
             if marketing:
-                st.caption(" · ".join(f"{k}: {v}" for k, v in marketing.items() if v))
+                st.caption(" · ".join(f"{k}: {md(v)}" for k, v in marketing.items() if v))
 
 if st.button("Create campaign", type="primary", key="campaign_create", disabled=not (name and chosen)):
     with user_errors("creating the campaign"):

@@ -12,6 +12,7 @@ from kpis.registry import KPI_BY_KEY, compute_kpis
 from kpis.service import import_results
 from ui.auth import require_roles
 from ui.context import get_engine
+from ui.display import md
 from ui.errors import user_errors
 from ui.results_cache import choose_results
 
@@ -32,7 +33,7 @@ if principal.has("marketer"):
                                                       uploaded.name.rsplit(".", 1)[0])
                 st.success(f"Imported as results dataset #{dataset_id}.")
                 for warning in warnings:
-                    st.warning(warning)
+                    st.warning(md(warning))
 
 with user_errors("loading results"):
     chosen = choose_results(engine, principal, key="overview_results")
@@ -74,7 +75,8 @@ with user_errors("checking goals"):
             current = float(compute_kpis(rows, by=[], keys=[goal.kpi])[goal.kpi].iloc[0])
         progress = goal_progress(goal, current, today=date.today())
         show = {"on_track": st.success, "at_risk": st.warning, "off_track": st.error}.get(progress.status, st.info)
-        show(f"**{campaign['name']}** — {KPI_BY_KEY[goal.kpi].label} for {goal.segment}: {progress.message}")
+        show(f"**{md(campaign['name'])}** — {KPI_BY_KEY[goal.kpi].label} for {md(goal.segment)}: "
+             f"{md(progress.message)}")
         shown += 1
     if not shown:
         st.caption("No campaign goals yet: set them on the Campaigns page.")

@@ -21,7 +21,7 @@ from segmentation.service import segment_mask
 from store.segments import get_segment
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 from ui.screening_panel import screening_panel
 from ui.segment_cache import prepared, reach_for, reach_summary
@@ -31,7 +31,7 @@ engine = get_engine()
 st.title("Message editor")
 notice = st.session_state.pop("editor_notice", None)
 if notice:
-    st.success(notice)
+    st.success(md(notice))
 
 with user_errors("loading campaigns"):
     campaigns = {row["id"]: row for row in list_campaigns(engine, principal)}
@@ -73,7 +73,7 @@ with user_errors("loading the message"):
                + (" · ⚠ needs re-review after a rule change" if detail["needs_rereview"] else ""))
     for event in detail["events"]:
         if event["kind"] in ("request_changes", "reject", "comment"):
-            st.info(f"{event['actor']} ({event['kind']}, v{event['version']}): {event['text']}")
+            st.info(f"{md(event['actor'])} ({event['kind']}, v{event['version']}): {md(event['text'])}")
 
     subject = title = None
     if detail["channel"] == "email":

@@ -5,6 +5,7 @@ import streamlit as st
 from store.accounts import change_own_password
 from ui.auth import NOTICE_KEY, require_roles
 from ui.context import get_engine
+from ui.display import md
 from ui.errors import user_errors
 
 principal = require_roles()
@@ -14,7 +15,7 @@ st.title("My account")
 notice = st.session_state.pop(NOTICE_KEY, None)
 if principal.must_change_password:
     st.warning(notice or "Choose a new password before you continue.", icon="🔑")
-st.write(f"**Username:** {principal.username}")
+st.write(f"**Username:** {md(principal.username)}")
 st.write(f"**Roles:** {', '.join(sorted(principal.roles))}")
 
 with st.form("change_password_form", clear_on_submit=True):

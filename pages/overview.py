@@ -9,13 +9,14 @@ from store.authz import ROLE_LABELS, Role
 from store.datasets import list_datasets
 from ui.auth import require_roles
 from ui.context import get_engine
+from ui.display import md
 from ui.errors import user_errors
 from ui.navigation import pages_for
 
 principal = require_roles()
 engine = get_engine()
 
-st.title(f"Welcome, {principal.label}")
+st.title(f"Welcome, {md(principal.label)}")
 st.caption("Your roles: " + ", ".join(ROLE_LABELS[Role(role)] for role in sorted(principal.roles)))
 
 with user_errors("loading your overview"):

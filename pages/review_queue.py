@@ -9,7 +9,7 @@ from campaigns.content import line_diff
 from campaigns.service import decide, grant_waiver, list_campaigns, list_messages, message_detail, rescreen_approved
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 from ui.screening_panel import escape_markdown
 
@@ -18,7 +18,7 @@ engine = get_engine()
 st.title("Review queue")
 notice = st.session_state.pop("review_notice", None)
 if notice:
-    st.success(notice)
+    st.success(md(notice))
 
 with user_errors("loading the queue"):
     campaigns = {row["id"]: row["name"] for row in list_campaigns(engine, principal)}
@@ -59,7 +59,7 @@ with user_errors("loading the queue"):
     detail = message_detail(engine, principal, message_id)
     version = detail["versions"][-1]
     screening = version["screening"]
-    st.markdown(f"**Version {version['version']}** by {version['author']} · verdict **{screening['verdict']}** · "
+    st.markdown(f"**Version {version['version']}** by {md(version['author'])} · verdict **{screening['verdict']}** · "
                 f"rule set {version['ruleset_version']} · content hash `{version['content_hash'][:16]}`")
     for key in ("subject", "title", "body"):
         if version["content"].get(key):
@@ -74,7 +74,7 @@ with user_errors("loading the queue"):
             show_table(pd.DataFrame(diff, columns=["change", "before", "after"]), key="rq_diff")
     for event in detail["events"]:
         if event["kind"] in ("comment", "waiver", "request_changes"):
-            st.caption(f"{event['actor']} · {event['kind']} · v{event['version']}: {event['text']}")
+            st.caption(f"{md(event['actor'])} · {event['kind']} · v{event['version']}: {md(event['text'])}")
 
     blocks = [f for f in screening["findings"] if f["severity"] == "block"]
     if blocks:

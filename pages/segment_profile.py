@@ -13,6 +13,7 @@ from store.policy import effective_setting
 from store.segments import get_segment, list_segments, update_marketing
 from ui.auth import require_roles
 from ui.context import get_engine
+from ui.display import md
 from ui.errors import user_errors
 from ui.segment_cache import prepared, reach_for, reach_summary
 from ui.segment_panels import fairness_notes, special_columns
@@ -48,16 +49,16 @@ with user_errors("profiling the segment"):
         st.warning(f"Fewer than {minimum:,} members: too small to target or export safely.")
     used_special = sorted(set(segment["columns_used"]) & set(special_columns(data)))
     if used_special:
-        st.warning(f"⚠ Uses special-category data ({', '.join(used_special)}) under an admin's allowance.")
+        st.warning(f"⚠ Uses special-category data ({md(', '.join(used_special))}) under an admin's allowance.")
     fairness_notes(data, mask, set(segment["columns_used"]))
 
     features = [column for column in data.usable if column in data.frame]
     profile = next(p for p in profile_segments(data.frame, mask.to_numpy(), features, data.info["column_roles"])
                    if bool(p.label))
     st.subheader("What sets this segment apart")
-    st.write(profile.summary)
+    st.write(md(profile.summary))
     for trait in profile.top_traits[:6]:
-        st.markdown(f"- {trait.text}")
+        st.markdown(f"- {md(trait.text)}")
     chart_columns = st.columns(2)
     for position, trait in enumerate(profile.top_traits[:4]):
         chart_columns[position % 2].altair_chart(distribution_chart(data.frame, trait.feature, mask),

@@ -79,3 +79,22 @@ def test_one_click_fix_removes_a_false_scarcity_claim(app_db):
     assert not app.exception, app.exception
     assert app.text_area(key=f"ed_body_{message_id}").value == "Fresh quality for spring."
     assert any("Pass" in s.value for s in app.success)
+
+
+def test_comments_with_markdown_or_html_are_shown_literally(app_db):
+    from campaigns.service import add_comment, save_version, submit
+    from store.campaigns import read_message
+
+    people, ids, segment = _world(app_db)
+    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
+                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
+    campaign = create_campaign(app_db, people["mark"], name="Autumn", dataset_id=ids["customers"],
+                               core_message="Quality", budget=None, start=date.today(),
+                               end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Quality that lasts.")
+    add_comment(app_db, people["mark"], message_id, "![beacon](http://evil.example/t.png) <script>x()</script>")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    app = open_page(people["rita"], "pages/review_queue.py")
+    shown = [caption.value for caption in app.caption if "beacon" in caption.value]
+    assert shown and all("\\!\\[beacon\\]" in value and "\\<script\\>" in value for value in shown)

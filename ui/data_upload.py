@@ -23,7 +23,7 @@ from segmentation.intake import (
 )
 from segmentation.schema import ColumnRoleName, FeatureTag, apply_role_overrides
 from store.authz import Principal
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "parquet", "gz"]
@@ -47,9 +47,9 @@ def _inspect(uploaded, engine: Engine, slot: str, sheet: str | None = None) -> U
             inspection = inspect_upload(uploaded.getvalue(), uploaded.name, max_bytes=upload_limit_bytes(engine),
                                         sheet=sheet)
     except IngestError as exc:
-        st.error(exc.message)
+        st.error(md(exc.message))
         if exc.sheet_names and len(exc.sheet_names) > 1:
-            st.info("This workbook has the sheets: " + ", ".join(exc.sheet_names) + ". Choose one below.")
+            st.info("This workbook has the sheets: " + md(", ".join(exc.sheet_names)) + ". Choose one below.")
         st.session_state.pop(f"{slot}_inspection", None)
         return None
     st.session_state[f"{slot}_inspection"] = (cache_key, inspection)
@@ -145,7 +145,7 @@ def _quality(inspection: UploadInspection) -> tuple[FixStep, ...]:
                               "share": f"{f.share:.1%}", "message": f.message} for f in report.findings])
     show_table(findings, key="upload_quality")
     for note in report.notes:
-        st.caption(note)
+        st.caption(md(note))
     offered = list(report.suggested_fixes)
     chosen = st.multiselect("Fixes to apply (saved as a cleaned second version; the import itself is kept)",
                             offered, format_func=lambda step: step.describe(), key="upload_fixes")
@@ -201,11 +201,11 @@ def upload_wizard(engine: Engine, principal: Principal) -> None:
     if inspection is None:
         return
     result = inspection.ingest
-    st.success(f"{inspection.file_name}: {result.rows:,} rows × {result.columns} columns "
+    st.success(f"{md(inspection.file_name)}: {result.rows:,} rows × {result.columns} columns "
                f"({result.file_format}{', ' + result.encoding if result.encoding else ''}"
                f"{', delimiter ' + repr(result.delimiter) if result.delimiter else ''}).")
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
 
     roles = _roles_editor(inspection)
     if roles is None:

@@ -16,7 +16,7 @@ from store.datasets import delete_dataset, rename_dataset
 from store.segments import columns_used_by_segments
 from ui.data_cache import dataset_frame, dataset_quality
 from ui.data_upload import masked_preview
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 
 CHANNEL_PAIRS = [("email", "marketing"), ("sms", "marketing"), ("push", "marketing"), ("phone", "marketing"),
@@ -41,11 +41,11 @@ def columns_table(info: dict, allowances: list[dict]) -> pd.DataFrame:
 
 def dataset_details(engine: Engine, principal: Principal, info: dict) -> None:
     purpose = PURPOSES.get(info["purpose"])
-    st.markdown(f"**{info['name']}** · {info['kind']} · version {info['version']}"
+    st.markdown(f"**{md(info['name'])}** · {info['kind']} · version {info['version']}"
                 + (f" (based on #{info['parent_id']})" if info["parent_id"] else "")
                 + f" · {info['row_count']:,} rows × {info['column_count']} columns")
     st.caption(f"Purpose: {purpose.label if purpose else info['purpose']}"
-               + (f" — {info['purpose_note']}" if info["purpose_note"] else "")
+               + (f" — {md(info['purpose_note'])}" if info["purpose_note"] else "")
                + f" · content hash {info['content_hash'][:16]}…")
     fingerprint = info["details"].get("key_fingerprint")
     if fingerprint and fingerprint != key_fingerprint(load_pseudonym_key()):
@@ -57,7 +57,7 @@ def dataset_details(engine: Engine, principal: Principal, info: dict) -> None:
         st.warning("This dataset holds special-category data; see the warning column below.", icon="⚠️")
     show_table(columns, key=f"columns_{info['id']}")
     for note in info["details"].get("notes", []):
-        st.caption(note)
+        st.caption(md(note))
 
     frame = dataset_frame(engine, info)
     tabs = st.tabs(["Preview", "Quality", "Minimisation", "Consent coverage", "Manage"])

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from privacy.exports import to_csv_bytes, to_xlsx_bytes
 
 MAX_ROWS_SHOWN = 1000  # never ship a whole large table to the browser
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
+
+
+def md(value: object) -> str:
+    """User-provided text made safe for Streamlit Markdown: shown literally, no links, images or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", "  \n")
 
 
 def show_table(frame: pd.DataFrame, *, key: str | None = None, max_rows: int = MAX_ROWS_SHOWN,

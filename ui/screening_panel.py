@@ -6,22 +6,18 @@ own `:color-background[...]` directive, so a message such as `<script>` shows up
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from compliance import Audience, RuleSet, ScreeningResult, screen
+from ui.display import md
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
 _COLOURS = {"block": "red", "review": "orange", "info": "blue"}
 VERDICT_LABELS = {"pass": ("✅ Pass", st.success), "review": ("🟠 Needs review", st.warning),
                   "block": ("⛔ Blocked", st.error)}
 
 
-def escape_markdown(text: str) -> str:
-    """Text that Markdown shows literally (no formatting, links or HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+escape_markdown = md  # user text shown literally (no formatting, links or HTML)
 
 
 def highlighted_markdown(text: str, result: ScreeningResult) -> str:

@@ -19,7 +19,7 @@ from store.authz import Principal
 from store.datasets import get_dataset, list_datasets
 from store.policy import effective_setting
 from ui.data_cache import dataset_frame
-from ui.display import show_table
+from ui.display import md, show_table
 from ui.errors import user_errors
 from ui.segment_cache import reach_summary
 
@@ -35,7 +35,7 @@ def fairness_notes(data: SegmentableData, mask: pd.Series, used: set[str]) -> No
     if not unused or not mask.any() or mask.all():
         return
     for warning in proxy_check(mask, data.frame[unused]):
-        st.warning(f"⚖️ {warning.message}", icon="⚖️")
+        st.warning(md(warning.message), icon="⚖️")
 
 
 @st.cache_resource(max_entries=4, show_spinner="Finding segments…")
@@ -65,7 +65,7 @@ def cluster_panel(engine: Engine, principal: Principal, data: SegmentableData, r
                     "instability): " + ", ".join(f"k={key}: {value:.2f}"
                                                  for key, value in sorted(model.selection_score_.items())))
         if model.excluded_columns_:
-            st.caption("Not used: " + "; ".join(f"{c} ({reason})" for c, reason in model.excluded_columns_.items()))
+            st.caption("Not used: " + md("; ".join(f"{c} ({reason})" for c, reason in model.excluded_columns_.items())))
         reach_counts = {label: reach_summary(labels == label, reach) for label in range(model.k_)}
         criteria = segment_criteria(data.frame, labels.to_numpy(), list(model.used_columns_),
                                     min_size=int(effective_setting(engine, "AMANAH_MIN_SEGMENT_SIZE")),
@@ -133,7 +133,7 @@ def rfm_panel(engine: Engine, principal: Principal, data: SegmentableData) -> No
             amount_column = next(c for c, r in roles.items() if r.get("role") == "transaction_amount")
             table = rfm_table(transactions, customer=info["details"]["subject_column"], date=date_column,
                               amount=amount_column, reference_date=reference)
-            st.caption(f"From the linked transactions '{info['name']}'.")
+            st.caption(f"From the linked transactions '{md(info['name'])}'.")
         else:
             names = {c.lower(): c for c in data.frame.columns}
             needed = [names.get(n) for n in ("last_purchase", "order_count", "revenue")]
