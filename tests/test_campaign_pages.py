@@ -25,6 +25,14 @@ def _world(engine):
     return people, ids, segment
 
 
+def _campaign(engine, people, ids, segment, name, core_message):
+    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
+                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
+    return create_campaign(engine, people["mark"], name=name, dataset_id=ids["customers"], core_message=core_message,
+                           budget=None, start=date.today(), end=date.today() + timedelta(days=30), goal=goal,
+                           segment_ids=[segment])
+
+
 def test_plan_a_campaign_in_the_browser(app_db):
     people, ids, segment = _world(app_db)
     app = open_page(people["mark"], "pages/campaign_planner.py")
@@ -41,11 +49,7 @@ def test_plan_a_campaign_in_the_browser(app_db):
 
 def test_write_fix_submit_and_approve(app_db):
     people, ids, segment = _world(app_db)
-    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
-                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
-    campaign = create_campaign(app_db, people["mark"], name="Winter", dataset_id=ids["customers"],
-                               core_message="Warm quality that lasts", budget=None, start=date.today(),
-                               end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
     message_id = create_message(app_db, people["mark"], campaign, segment, "email")
     app = open_page(people["mark"], "pages/message_editor.py")
     app.text_input(key=f"ed_subject_{message_id}").input("Winter deals")
@@ -65,11 +69,7 @@ def test_write_fix_submit_and_approve(app_db):
 
 def test_one_click_fix_removes_a_false_scarcity_claim(app_db):
     people, ids, segment = _world(app_db)
-    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
-                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
-    campaign = create_campaign(app_db, people["mark"], name="Spring", dataset_id=ids["customers"],
-                               core_message="Fresh quality", budget=None, start=date.today(),
-                               end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
+    campaign = _campaign(app_db, people, ids, segment, "Spring", "Fresh quality")
     message_id = create_message(app_db, people["mark"], campaign, segment, "sms")
     app = open_page(people["mark"], "pages/message_editor.py")
     app.text_area(key=f"ed_body_{message_id}").input("Only 2 left! Fresh quality for spring.").run()
@@ -86,11 +86,7 @@ def test_comments_with_markdown_or_html_are_shown_literally(app_db):
     from store.campaigns import read_message
 
     people, ids, segment = _world(app_db)
-    goal = SmartGoal(kpi="conversion_rate", segment="Adults", start=date.today(),
-                     deadline=date.today() + timedelta(days=90), baseline=0.02, relative_change=0.1)
-    campaign = create_campaign(app_db, people["mark"], name="Autumn", dataset_id=ids["customers"],
-                               core_message="Quality", budget=None, start=date.today(),
-                               end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
+    campaign = _campaign(app_db, people, ids, segment, "Autumn", "Quality")
     message_id = create_message(app_db, people["mark"], campaign, segment, "email")
     save_version(app_db, people["mark"], message_id, body="Quality that lasts.")
     add_comment(app_db, people["mark"], message_id, "![beacon](http://evil.example/t.png) <script>x()</script>")
