@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -65,3 +66,35 @@ def results_frame(engine: Engine, actor: Principal, dataset_id: int) -> tuple[di
     if info["kind"] != "results":
         raise ValueError(f"'{info['name']}' is not a results table.")
     return info, read_dataset_frame(engine, dataset_id)
+
+
+@requires("marketer", "manager", action="estimate customer value")
+def customer_value(engine: Engine, actor: Principal, customers_dataset: int) -> pd.DataFrame | None:
+    """Per customer (pseudonym): historical value and a 52-week BG/NBD + Gamma-Gamma prediction.
+
+    Uses the transactions imported with the customer table; None when there are none. The churn
+    risk is 1 − P(alive) and the purchase propensity is the chance of at least one purchase in the
+    next 12 weeks under the model (1 − e^(−expected purchases), a Poisson approximation).
+    """
+    from kpis.cltv import fit_bgnbd, fit_gamma_gamma, historical_cltv, predict_cltv, purchase_summary
+
+    linked = [row for row in list_datasets(engine, actor, kind="transactions")
+              if row["details"].get("customers_dataset") == customers_dataset]
+    if not linked:
+        return None
+    info = linked[0]
+    roles = info["column_roles"]
+    date_column = next(c for c, r in roles.items() if r.get("role") == "transaction_date")
+    amount_column = next(c for c, r in roles.items() if r.get("role") == "transaction_amount")
+    customer = info["details"]["subject_column"]
+    transactions = read_dataset_frame(engine, info["id"], columns=[customer, date_column, amount_column])
+    keys = {"customer": customer, "date": date_column, "value": amount_column}
+    history = historical_cltv(transactions, **keys)
+    summary = purchase_summary(transactions, **keys, calibration_end=pd.to_datetime(transactions[date_column]).max())
+    bgnbd, gamma_gamma = fit_bgnbd(summary), fit_gamma_gamma(summary)
+    predicted = predict_cltv(summary, bgnbd, gamma_gamma, weeks=52)
+    soon = predict_cltv(summary, bgnbd, gamma_gamma, weeks=12)["expected_purchases"]
+    result = history[["revenue", "orders", "tenure_days"]].join(predicted, how="left")
+    result["churn_risk"] = 1 - result["probability_alive"]
+    result["purchase_propensity_12w"] = 1 - np.exp(-soon.reindex(result.index))
+    return result

@@ -2,8 +2,10 @@
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
+from kpis.service import customer_value
 from privacy.consent import CHANNELS
 from segmentation.charts import distribution_chart
 from segmentation.profiles import profile_segments
@@ -17,6 +19,12 @@ from ui.display import md
 from ui.errors import user_errors
 from ui.segment_cache import prepared, reach_for, reach_summary
 from ui.segment_panels import fairness_notes, special_columns
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner="Estimating customer value…")
+def cached_customer_value(_engine, _principal, dataset_id: int, content_hash: str):
+    return customer_value(_engine, _principal, dataset_id)
+
 
 principal = require_roles("marketer", "manager")
 engine = get_engine()
@@ -63,6 +71,25 @@ with user_errors("profiling the segment"):
     for position, trait in enumerate(profile.top_traits[:4]):
         chart_columns[position % 2].altair_chart(distribution_chart(data.frame, trait.feature, mask),
                                                  width="stretch")
+
+st.subheader("Customer value")
+with user_errors("estimating customer value"):
+    value = cached_customer_value(engine, principal, segment["dataset_id"], data.info["content_hash"])
+    if value is None:
+        st.caption("Customer lifetime value needs the transactions imported with this customer table.")
+    else:
+        members = value.reindex(data.frame.loc[mask.to_numpy(), data.subject_column])
+        everyone = value
+        table = pd.DataFrame({
+            "measure": ["Revenue so far (mean)", "Predicted 52-week CLTV (mean)", "Churn risk (mean)",
+                        "Purchase propensity, next 12 weeks (mean)"],
+            "segment": [members["revenue"].mean(), members["predicted_cltv"].mean(), members["churn_risk"].mean(),
+                        members["purchase_propensity_12w"].mean()],
+            "all customers": [everyone["revenue"].mean(), everyone["predicted_cltv"].mean(),
+                              everyone["churn_risk"].mean(), everyone["purchase_propensity_12w"].mean()]})
+        st.dataframe(table.round(3), hide_index=True, width="stretch", key="profile_value")
+        st.caption("Predicted with BG/NBD + Gamma-Gamma fitted on this dataset's transactions (kpis/cltv.py); "
+                   "churn risk = 1 − P(alive).")
 
 st.subheader("Value proposition and marketing mix (4P)")
 marketing = segment["marketing"] or {}

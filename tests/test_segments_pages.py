@@ -49,6 +49,9 @@ def test_profile_page_shows_traits_reach_and_saves_4p(app_db):
                                    {"all": [{"column": "order_count", "op": ">=", "value": 5}]}, "behavioural")
     app = open_page(people["mark"], "pages/segment_profile.py")
     assert any(metric.label == "Reachable by email" for metric in app.metric)
+    value = next(frame.value for frame in app.dataframe if "measure" in frame.value.columns)
+    assert value.set_index("measure").loc["Predicted 52-week CLTV (mean)", "segment"] > 0
+    assert 0 <= value.set_index("measure").loc["Churn risk (mean)", "segment"] <= 1
     app.text_area(key="mm_value").input("Fast reordering of the things they buy most")
     app.button(key="mm_save").click().run()
     assert get_segment(app_db, people["mark"], segment_id)["marketing"]["value_proposition"].startswith("Fast")
