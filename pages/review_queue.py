@@ -7,6 +7,7 @@ import streamlit as st
 
 from campaigns.content import line_diff
 from campaigns.service import decide, grant_waiver, list_campaigns, list_messages, message_detail, rescreen_approved
+from store.segments import get_segment
 from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md, show_table
@@ -34,21 +35,26 @@ with user_errors("loading the queue"):
         st.session_state["review_notice"] = f"{len(found)} approved message(s) flagged for re-review."
         st.rerun()
 
-    f1, f2, f3 = st.columns(3)
+    f1, f2, f3, f4 = st.columns(4)
     filter_campaign = f1.selectbox("Campaign", ["(all)", *campaigns.values()], key="rq_campaign")
-    filter_verdict = f2.selectbox("Verdict", ["(any)", "pass", "review", "block"], key="rq_verdict")
-    oldest_first = f3.checkbox("Longest waiting first", value=True, key="rq_oldest")
+    segment_names = {m["segment_id"]: get_segment(engine, principal, m["segment_id"])["name"]
+                     for m in waiting + flagged}
+    filter_segment = f2.selectbox("Segment", ["(all)", *sorted(set(segment_names.values()))], key="rq_segment")
+    filter_verdict = f3.selectbox("Verdict", ["(any)", "pass", "review", "block"], key="rq_verdict")
+    oldest_first = f4.checkbox("Longest waiting first", value=True, key="rq_oldest")
     verdicts = {m["id"]: (message_detail(engine, principal, m["id"])["versions"] or [{}])[-1]
                 .get("screening", {}).get("verdict") for m in waiting + flagged}
     queue = [m for m in waiting + flagged
              if (filter_campaign == "(all)" or campaigns.get(m["campaign_id"]) == filter_campaign)
+             and (filter_segment == "(all)" or segment_names[m["segment_id"]] == filter_segment)
              and (filter_verdict == "(any)" or verdicts[m["id"]] == filter_verdict)]
     queue.sort(key=lambda m: m["updated_at"], reverse=not oldest_first)
     if not queue:
         st.info("Nothing to review.")
         st.stop()
     now = datetime.now(UTC)
-    table = pd.DataFrame([{"id": m["id"], "campaign": campaigns.get(m["campaign_id"]), "channel": m["channel"],
+    table = pd.DataFrame([{"id": m["id"], "campaign": campaigns.get(m["campaign_id"]),
+                           "segment": segment_names[m["segment_id"]], "channel": m["channel"],
                            "verdict": verdicts[m["id"]],
                            "variant": m["variant"], "state": m["state"],
                            "waiting": str(timedelta(seconds=int((now - m["updated_at"]).total_seconds())))}
