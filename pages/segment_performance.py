@@ -23,14 +23,19 @@ info, _, aggregated = chosen
 kpi = st.selectbox("Rank by", ["conversion_rate", "revenue_per_recipient", "roi", "ctr", "open_rate", "cpa"],
                    format_func=lambda k: KPI_BY_KEY[k].label, key="performance_kpi")
 
+dimensions = [c for c in ("segment", "campaign", "channel", "message", "variant") if c in aggregated.columns]
+by = st.selectbox("Compare by", dimensions, key="performance_by")
+
 with user_errors("ranking segments"):
-    ranked = rank_segments(aggregated, kpi, by="segment")
+    ranked = rank_segments(aggregated, kpi, by=by)
     st.altair_chart(segment_comparison_chart(ranked, kpi), width="stretch")
     show_table(ranked, key="performance_ranking")
+    if by != "segment":
+        st.caption(f"Ranked by {by}; the drill-down below is per segment.")
     download_buttons(ranked, f"segment-ranking-{kpi}", key="performance_download")
 
     st.subheader("Drill down")
-    segment = st.selectbox("Segment", list(ranked["segment"]), key="performance_segment")
+    segment = st.selectbox("Segment", sorted(aggregated["segment"].dropna().unique()), key="performance_segment")
     rows = aggregated[aggregated["segment"] == segment]
     by_variant = compute_kpis(rows, by=["variant"] if "variant" in rows else [],
                               keys=["sent", "open_rate", "ctr", "conversion_rate", "revenue", "cost", "roi", "cpa"])

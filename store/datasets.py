@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from store.audit import append_audit
 from store.authz import Principal, requires
 from store.db import WRITE
-from store.schema import datasets, segments, utcnow
+from store.schema import campaigns, datasets, segments, utcnow
 from store.settings import data_dir
 
 DATASET_FOLDER = "datasets"
@@ -156,6 +156,11 @@ def delete_dataset(engine: Engine, actor: Principal, dataset_id: int) -> None:
                                       .where(datasets.c.parent_id == dataset_id)).scalar_one()
         if children:
             raise DatasetError(f"'{row.name}' has {children} newer version(s) based on it; delete those first.")
+        used_by = connection.execute(
+            select(campaigns.c.name).where(campaigns.c.dataset_id == dataset_id)).scalars().all()
+        if used_by:
+            raise DatasetError(f"'{row.name}' is the audience of campaign(s) {', '.join(sorted(used_by))}; campaigns "
+                               "keep their audience data for review and export, so the dataset stays.")
         member_files = [path for (path,) in connection.execute(
             select(segments.c.members_path).where(segments.c.dataset_id == dataset_id)) if path]
         connection.execute(datasets.delete().where(datasets.c.id == dataset_id))  # segments cascade

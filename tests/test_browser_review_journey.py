@@ -25,7 +25,7 @@ def _prepare(tmp_path, monkeypatch):
     upgrade(engine)
     mark = bootstrap_first_admin(engine, "mark", PASSWORD, "Mark Marketer", extra_roles=["marketer"])
     create_user(engine, mark, "rita", PASSWORD, ["reviewer"], "Rita Reviewer", must_change_password=False)
-    ids = seed_demo(engine, mark, rows=400)
+    ids = seed_demo(engine, mark, rows=400, campaign=False)
     data = segmentable_data(engine, mark, ids["customers"])
     adults = {"all": [{"column": "age", "op": ">=", "value": 18}]}
     segment = save_rule_segment(engine, mark, data, f"Adults {XSS}", adults)

@@ -18,7 +18,7 @@ TIMEOUT = 90
 
 def _world(engine):
     people = make_users(engine)
-    ids = seed_demo(engine, people["mark"], rows=500)
+    ids = seed_demo(engine, people["mark"], rows=500, campaign=False)
     data = segmentable_data(engine, people["mark"], ids["customers"])
     segment = save_rule_segment(engine, people["mark"], data, "Adults",
                                 {"all": [{"column": "age", "op": ">=", "value": 18}]})

@@ -71,7 +71,7 @@ def test_admin_privacy_page_grants_a_special_category_allowance(app_db):
     from store.consent import active_allowances
 
     people = make_users(app_db)
-    ids = seed_demo(app_db, people["mark"], rows=200)
+    ids = seed_demo(app_db, people["mark"], rows=200, campaign=False)
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
     for key, value in signed_in_state(people["admin"]).items():
         app.session_state[key] = value
@@ -89,7 +89,7 @@ def test_stored_dataset_details_render_with_masked_preview(app_db):
     from data.seed import seed_demo
 
     people = make_users(app_db)
-    seed_demo(app_db, people["mark"], rows=300)
+    seed_demo(app_db, people["mark"], rows=300, campaign=False)
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
     for key, value in signed_in_state(people["mark"]).items():
         app.session_state[key] = value

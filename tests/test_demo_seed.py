@@ -46,12 +46,15 @@ def test_seed_needs_admin_or_marketer(people, store):
 
 def test_rename_and_delete_are_audited_and_remove_the_file(people, store, isolated_environment):
     from store.audit import list_audit
+    from store.datasets import DatasetError
 
     ids = seed_demo(store, people["admin"], rows=50)
     rename_dataset(store, people["mark"], ids["customers"], "Spring customers")
-    delete_dataset(store, people["mark"], ids["customers"])
-    assert all(row["id"] != ids["customers"] for row in list_datasets(store, people["mark"]))
+    with pytest.raises(DatasetError, match="audience of campaign"):
+        delete_dataset(store, people["mark"], ids["customers"])  # the demo campaign targets it
+    files_before = set((isolated_environment / "datasets").glob("*.parquet"))
+    delete_dataset(store, people["mark"], ids["transactions"])
+    assert all(row["id"] != ids["transactions"] for row in list_datasets(store, people["mark"]))
     actions = [row["action"] for row in list_audit(store, people["admin"])]
     assert "dataset.rename" in actions and "dataset.delete" in actions
-    remaining = list((isolated_environment / "datasets").glob("*.parquet"))
-    assert len(remaining) == 3  # transactions and the two demo results tables are left
+    assert len(set((isolated_environment / "datasets").glob("*.parquet"))) == len(files_before) - 1

@@ -37,7 +37,7 @@ def _goal():
 
 
 def _setup(store, people):
-    ids = seed_demo(store, people["mark"], rows=400)
+    ids = seed_demo(store, people["mark"], rows=400, campaign=False)
     data = segmentable_data(store, people["mark"], ids["customers"])
     segment = save_rule_segment(store, people["mark"], data, "Adults",
                                 {"all": [{"column": "age", "op": ">=", "value": 18}]}, "demographic")
@@ -49,7 +49,7 @@ def _setup(store, people):
 
 
 def test_vague_goal_is_refused_with_the_missing_letters(people, store):
-    ids = seed_demo(store, people["mark"], rows=200)
+    ids = seed_demo(store, people["mark"], rows=200, campaign=False)
     vague = SmartGoal(kpi="conversion_rate", segment=None, start=TODAY, deadline=None)
     with pytest.raises(CampaignError, match="not SMART"):
         create_campaign(store, people["mark"], name="Vague", dataset_id=ids["customers"], core_message="x",

@@ -23,7 +23,7 @@ YOUNG = {"all": [{"column": "age", "op": "between", "value": [18, 35]}]}
 
 @pytest.fixture
 def demo(people, store):
-    ids = seed_demo(store, people["mark"], rows=600)
+    ids = seed_demo(store, people["mark"], rows=600, campaign=False)
     return segmentable_data(store, people["mark"], ids["customers"])
 
 

@@ -12,7 +12,7 @@ TIMEOUT = 90
 
 def _open(engine, page, who="mark", rows=800):
     people = make_users(engine)
-    ids = seed_demo(engine, people["mark"], rows=rows)
+    ids = seed_demo(engine, people["mark"], rows=rows, campaign=False)
     return open_page(people[who], page), people, ids
 
 
@@ -43,7 +43,7 @@ def test_profile_page_shows_traits_reach_and_saves_4p(app_db):
     from segmentation.service import save_rule_segment, segmentable_data
 
     people = make_users(app_db)
-    ids = seed_demo(app_db, people["mark"], rows=800)
+    ids = seed_demo(app_db, people["mark"], rows=800, campaign=False)
     data = segmentable_data(app_db, people["mark"], ids["customers"])
     segment_id = save_rule_segment(app_db, people["mark"], data, "Heavy buyers",
                                    {"all": [{"column": "order_count", "op": ">=", "value": 5}]}, "behavioural")
@@ -75,7 +75,7 @@ def test_overlap_of_saved_segments_and_proxy_warning(app_db):
     from segmentation.service import save_rule_segment, segmentable_data
 
     people = make_users(app_db)
-    ids = seed_demo(app_db, people["mark"], rows=1500)
+    ids = seed_demo(app_db, people["mark"], rows=1500, campaign=False)
     data = segmentable_data(app_db, people["mark"], ids["customers"])
     save_rule_segment(app_db, people["mark"], data, "Adults 30-50",
                       {"all": [{"column": "age", "op": "between", "value": [30, 50]}]})

@@ -23,7 +23,7 @@ RULE = {"all": [{"column": "age", "op": "between", "value": [25, 40]}]}
 
 @pytest.fixture
 def dataset(people, store):
-    return seed_demo(store, people["mark"], rows=100)["customers"]
+    return seed_demo(store, people["mark"], rows=100, campaign=False)["customers"]
 
 
 def test_save_new_versions_and_history(people, store, dataset):
