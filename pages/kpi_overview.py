@@ -4,6 +4,7 @@ from dataclasses import fields
 from datetime import date
 
 import streamlit as st
+from statsmodels.stats.proportion import proportion_confint
 
 from campaigns.service import list_campaigns
 from campaigns.smart import SmartGoal, goal_progress
@@ -12,7 +13,7 @@ from kpis.registry import KPI_BY_KEY, compute_kpis
 from kpis.service import import_results
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import md
+from ui.display import download_buttons, md
 from ui.errors import user_errors
 from ui.results_cache import choose_results
 
@@ -56,6 +57,7 @@ with user_errors("computing KPIs"):
     left.altair_chart(funnel_chart(aggregated[["sent", "delivered", "opens", "clicks", "conversions"]].sum()),
                       width="stretch")
     right.dataframe(totals.T.rename(columns={0: "all results"}), width="stretch")
+    download_buttons(tiles, f"kpi-{kpi}-by-segment", key="overview_tiles_download")
 
 st.subheader("SMART goals")
 with user_errors("checking goals"):
@@ -70,13 +72,19 @@ with user_errors("checking goals"):
         rows = aggregated[aggregated["campaign"] == campaign["name"]] if campaign["name"] in names else None
         if rows is not None and "segment" in rows and goal.segment in set(rows["segment"]):
             rows = rows[rows["segment"] == goal.segment]
-        current = None
+        current, interval = None, None
         if rows is not None and not rows.empty:
             current = float(compute_kpis(rows, by=[], keys=[goal.kpi])[goal.kpi].iloc[0])
-        progress = goal_progress(goal, current, today=date.today())
+            definition = KPI_BY_KEY[goal.kpi]
+            if definition.unit == "%" and definition.numerator and definition.denominator in rows:
+                hits, trials = int(rows[definition.numerator].sum()), int(rows[definition.denominator].sum())
+                if trials:
+                    interval = tuple(float(v) for v in proportion_confint(hits, trials, method="wilson"))
+        progress = goal_progress(goal, current, today=date.today(), ci=interval)
         show = {"on_track": st.success, "at_risk": st.warning, "off_track": st.error}.get(progress.status, st.info)
+        shown_interval = (f" (95% CI {interval[0]:.2%} to {interval[1]:.2%})" if interval else "")
         show(f"**{md(campaign['name'])}** — {KPI_BY_KEY[goal.kpi].label} for {md(goal.segment)}: "
-             f"{md(progress.message)}")
+             f"{md(progress.message)}{md(shown_interval)}")
         shown += 1
     if not shown:
         st.caption("No campaign goals yet: set them on the Campaigns page.")

@@ -23,7 +23,7 @@ def test_overview_shows_tiles_per_segment_and_goal_progress(manager_app):
     labels = {metric.label for metric in app.metric}
     assert "All segments" in labels and len(labels) >= 3
     goal_lines = [e.value for e in [*app.success, *app.warning, *app.error, *app.info] if "Demo campaign" in e.value]
-    assert goal_lines and "Gold tier" in goal_lines[0]
+    assert goal_lines and "Gold tier" in goal_lines[0] and "95% CI" in goal_lines[0]
 
 
 def test_overview_shows_an_uploaded_results_file(app_db):
