@@ -14,7 +14,7 @@ from kpis.results import read_results
 from privacy.keys import load_pseudonym_key
 from privacy.pseudonymise import pseudonymise
 from store.authz import Principal, requires
-from store.datasets import get_dataset, list_datasets, read_dataset_frame, save_dataset
+from store.datasets import get_dataset, linked_transactions, list_datasets, read_dataset_frame, save_dataset
 from store.policy import effective_setting
 
 SUBJECT = "customer_id"
@@ -78,16 +78,11 @@ def customer_value(engine: Engine, actor: Principal, customers_dataset: int) -> 
     """
     from kpis.cltv import fit_bgnbd, fit_gamma_gamma, historical_cltv, predict_cltv, purchase_summary
 
-    linked = [row for row in list_datasets(engine, actor, kind="transactions")
-              if row["details"].get("customers_dataset") == customers_dataset]
-    if not linked:
+    linked = linked_transactions(engine, actor, customers_dataset)
+    if linked is None:
         return None
-    info = linked[0]
-    roles = info["column_roles"]
-    date_column = next(c for c, r in roles.items() if r.get("role") == "transaction_date")
-    amount_column = next(c for c, r in roles.items() if r.get("role") == "transaction_amount")
-    customer = info["details"]["subject_column"]
-    transactions = read_dataset_frame(engine, info["id"], columns=[customer, date_column, amount_column])
+    customer, date_column, amount_column = linked["customer"], linked["date"], linked["amount"]
+    transactions = read_dataset_frame(engine, linked["info"]["id"], columns=[customer, date_column, amount_column])
     keys = {"customer": customer, "date": date_column, "value": amount_column}
     history = historical_cltv(transactions, **keys)
     summary = purchase_summary(transactions, **keys, calibration_end=pd.to_datetime(transactions[date_column]).max())

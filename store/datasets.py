@@ -201,3 +201,19 @@ def all_dataset_rows(engine: Engine) -> list[dict[str, Any]]:
     """Metadata of every dataset, for services that checked the caller's role themselves."""
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(select(datasets).order_by(datasets.c.id))]
+
+
+@requires("marketer", "manager", "admin", action="read linked transactions")
+def linked_transactions(engine: Engine, actor: Principal, customers_dataset: int) -> dict[str, Any] | None:
+    """The transactions imported with a customer table, with the columns that matter resolved by role.
+
+    Returns ``{"info", "customer", "date", "amount"}`` (metadata and column names) or None when the
+    customer table has no transactions.
+    """
+    for info in list_datasets(engine, actor, kind="transactions"):
+        if info["details"].get("customers_dataset") == customers_dataset:
+            roles = info["column_roles"]
+            return {"info": info, "customer": info["details"]["subject_column"],
+                    "date": next(c for c, r in roles.items() if r.get("role") == "transaction_date"),
+                    "amount": next(c for c, r in roles.items() if r.get("role") == "transaction_amount")}
+    return None

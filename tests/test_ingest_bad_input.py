@@ -14,11 +14,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import openpyxl
 import pandas as pd
 import pytest
 
 from segmentation.ingest import IngestError, IngestResult, check_join, read_upload
+from tests.test_ingest import workbook_bytes
 
 MB = 1024 * 1024
 LIMIT = 2 * MB
@@ -28,18 +28,6 @@ def upload(make: Callable[[], bytes], filename: str, **options: object) -> Calla
     """A case action: build the bytes, then read them as an upload with a 2 MB limit."""
     options.setdefault("max_bytes", LIMIT)
     return lambda: read_upload(make(), filename, **options)
-
-
-def workbook_bytes(*sheets: tuple[str, list[list[object]]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def workbook_with_cached_formula() -> bytes:

@@ -16,7 +16,7 @@ from segmentation.overlap import cannibalisation_warnings, overlap_matrix
 from segmentation.rfm import rfm_from_summary, rfm_scores, rfm_segment, rfm_summary, rfm_table
 from segmentation.service import SegmentableData, save_cluster_segment, segment_mask
 from store.authz import Principal
-from store.datasets import get_dataset, list_datasets
+from store.datasets import get_dataset, linked_transactions
 from store.policy import effective_setting
 from ui.data_cache import dataset_frame
 from ui.display import md, show_table
@@ -111,29 +111,17 @@ def overlap_panel(engine: Engine, principal: Principal, data: SegmentableData, s
                 st.warning(warning)
 
 
-def _linked_transactions(engine: Engine, principal: Principal,
-                         data: SegmentableData) -> tuple[dict, pd.DataFrame] | None:
-    for info in list_datasets(engine, principal, kind="transactions"):
-        if info["details"].get("customers_dataset") == data.info["id"]:
-            full = get_dataset(engine, principal, info["id"])
-            return full, dataset_frame(engine, full)
-    return None
-
-
 def rfm_panel(engine: Engine, principal: Principal, data: SegmentableData) -> None:
     st.caption("Recency, frequency and monetary value in quintiles (5 = best), grouped into the usual named "
                "segments.")
     reference = st.date_input("Reference date", value=date.today(), key="rfm_reference")
     with user_errors("computing RFM"):
-        linked = _linked_transactions(engine, principal, data)
+        linked = linked_transactions(engine, principal, data.info["id"])
         if linked is not None:
-            info, transactions = linked
-            roles = info["column_roles"]
-            date_column = next(c for c, r in roles.items() if r.get("role") == "transaction_date")
-            amount_column = next(c for c, r in roles.items() if r.get("role") == "transaction_amount")
-            table = rfm_table(transactions, customer=info["details"]["subject_column"], date=date_column,
-                              amount=amount_column, reference_date=reference)
-            st.caption(f"From the linked transactions '{md(info['name'])}'.")
+            transactions = dataset_frame(engine, get_dataset(engine, principal, linked["info"]["id"]))
+            table = rfm_table(transactions, customer=linked["customer"], date=linked["date"], amount=linked["amount"],
+                              reference_date=reference)
+            st.caption(f"From the linked transactions '{md(linked['info']['name'])}'.")
         else:
             names = {c.lower(): c for c in data.frame.columns}
             needed = [names.get(n) for n in ("last_purchase", "order_count", "revenue")]
