@@ -70,6 +70,16 @@ def _wilson(numerator: pd.Series, denominator: pd.Series, alpha: float) -> tuple
     return low, high
 
 
+def rate_interval(rows: pd.DataFrame, kpi_key: str, confidence: float = 0.95) -> tuple[float, float] | None:
+    """Wilson interval of a rate KPI over all ``rows`` (None for non-rate KPIs or without data)."""
+    definition = kpi(kpi_key)
+    if definition.unit != "%" or not definition.numerator or definition.denominator not in rows:
+        return None
+    low, high = _wilson(pd.Series([rows[definition.numerator].sum()]), pd.Series([rows[definition.denominator].sum()]),
+                        1 - confidence)
+    return None if np.isnan(low[0]) else (float(low[0]), float(high[0]))
+
+
 def _ratio_t(rows: pd.DataFrame, by: str, top: str, bottom: str, alpha: float) -> tuple[pd.Series, pd.Series]:
     """Ratio-estimator t-interval with the segment's rows as sampling units."""
     groups = rows.groupby(by, observed=True, sort=True)

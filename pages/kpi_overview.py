@@ -4,11 +4,11 @@ from dataclasses import fields
 from datetime import date
 
 import streamlit as st
-from statsmodels.stats.proportion import proportion_confint
 
 from campaigns.service import list_campaigns
 from campaigns.smart import SmartGoal, goal_progress
 from kpis.charts import funnel_chart, kpi_tiles_data, kpi_trend_chart
+from kpis.ranking import rate_interval
 from kpis.registry import KPI_BY_KEY, compute_kpis
 from kpis.service import import_results
 from ui.auth import require_roles
@@ -75,11 +75,7 @@ with user_errors("checking goals"):
         current, interval = None, None
         if rows is not None and not rows.empty:
             current = float(compute_kpis(rows, by=[], keys=[goal.kpi])[goal.kpi].iloc[0])
-            definition = KPI_BY_KEY[goal.kpi]
-            if definition.unit == "%" and definition.numerator and definition.denominator in rows:
-                hits, trials = int(rows[definition.numerator].sum()), int(rows[definition.denominator].sum())
-                if trials:
-                    interval = tuple(float(v) for v in proportion_confint(hits, trials, method="wilson"))
+            interval = rate_interval(rows, goal.kpi)
         progress = goal_progress(goal, current, today=date.today(), ci=interval)
         show = {"on_track": st.success, "at_risk": st.warning, "off_track": st.error}.get(progress.status, st.info)
         shown_interval = (f" (95% CI {interval[0]:.2%} to {interval[1]:.2%})" if interval else "")

@@ -178,3 +178,13 @@ def test_bad_arguments_are_named(portfolio, arguments, message):
 def test_text_in_a_count_column_is_refused(portfolio):
     with pytest.raises(RankingInputError, match="column 'opens' must hold numbers"):
         rank_segments(portfolio.assign(opens=portfolio["opens"].astype("str")), "open_rate")
+
+
+def test_rate_interval_matches_statsmodels_wilson_and_skips_non_rates():
+    from kpis.ranking import rate_interval
+
+    rows = pd.DataFrame({"delivered": [600, 400], "conversions": [30, 12], "revenue": [100.0, 50.0]})
+    low, high = proportion_confint(42, 1000, method="wilson")
+    assert rate_interval(rows, "conversion_rate") == pytest.approx((low, high))
+    assert rate_interval(rows, "revenue") is None
+    assert rate_interval(rows.assign(delivered=0), "conversion_rate") is None
