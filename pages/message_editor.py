@@ -23,6 +23,7 @@ from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md, show_table
 from ui.errors import user_errors
+from ui.live_text import live_text_area, set_live_text
 from ui.screening_panel import screening_panel
 from ui.segment_cache import prepared, reach_for, reach_summary
 
@@ -65,6 +66,7 @@ default = list(messages).index(st.session_state["ed_message"]) if st.session_sta
 message_id = st.selectbox("Which message", list(messages), index=default, format_func=labels.get,
                           key="ed_message_choice")
 
+loaded = False
 with user_errors("loading the message"):
     detail = message_detail(engine, principal, message_id)
     current = detail["versions"][-1]["content"] if detail["versions"] else {}
@@ -82,12 +84,25 @@ with user_errors("loading the message"):
     if detail["channel"] == "push":
         title = st.text_input("Title", value=current.get("title") or "", key=f"ed_title_{message_id}",
                               disabled=not editable, max_chars=200)
-    body_key = f"ed_body_{message_id}"
-    st.session_state.setdefault(body_key, current.get("body") or "")  # the widget's value lives in session state
-    body = st.text_area("Message text", height=200, key=body_key, disabled=not editable, max_chars=10_000)
+    data = prepared(engine, principal, campaign["dataset_id"])
+    mask = segment_mask(engine, principal, data, detail["segment_id"])
+    reached = reach_summary(mask, reach_for(engine, data))
+    st.caption(f"Segment members: {int(mask.sum()):,}; reachable by {detail['channel']} for "
+               f"{detail['purpose']}: {reached.get(detail['channel'], 'n/a')}")
+    audience = audience_for_segment(engine, principal, detail["segment_id"])
+    loaded = True
+if not loaded:
+    st.stop()
 
+
+@st.fragment
+def write_and_screen() -> None:
+    """The text, its screening, fixes and checks; reruns alone while the marketer types (debounced)."""
+    body_key = f"ed_body_{message_id}"
+    body = live_text_area("Message text", key=body_key, value=current.get("body") or "", height=200,
+                          max_chars=10_000, disabled=not editable,
+                          placeholder="Write the message; it is screened as you type.")
     if body.strip():
-        audience = audience_for_segment(engine, principal, detail["segment_id"])
         result = screening_panel("\n".join(p for p in (subject, title, body) if p), ruleset_in_force(engine),
                                  lang=detail["language"], audience=audience, key=f"ed_screen_{message_id}")
         fixes = [f for f in result.findings if f.replacement is not None and f.matched_text in body]
@@ -95,31 +110,31 @@ with user_errors("loading the message"):
             label = (f"Remove “{finding.matched_text}”" if not finding.replacement
                      else f"Replace “{finding.matched_text}” with “{finding.replacement}”")
             st.button(label, key=f"ed_fix_{message_id}_{position}", disabled=not editable,
-                      on_click=lambda f=finding: st.session_state.__setitem__(
+                      on_click=lambda f=finding: set_live_text(
                           body_key, apply_replacement(st.session_state[body_key], f.matched_text, f.replacement)))
         for problem in check_message(detail["channel"], body=body, subject=subject, title=title):
             (st.error if problem.severity == "error" else st.warning)(str(problem))
         brand = brand_check(campaign["core_message"], body)
         (st.warning if brand.drifted else st.caption)(
             f"Brand consistency with the core message: {brand.similarity:.0%}. {brand.advice}")
-    data = prepared(engine, principal, campaign["dataset_id"])
-    mask = segment_mask(engine, principal, data, detail["segment_id"])
-    reached = reach_summary(mask, reach_for(engine, data))
-    st.caption(f"Segment members: {int(mask.sum()):,}; reachable by {detail['channel']} for "
-               f"{detail['purpose']}: {reached.get(detail['channel'], 'n/a')}")
 
     left, right = st.columns(2)
     if left.button("Save as new version", key="ed_save", disabled=not editable or not body.strip(), type="primary"):
-        save_version(engine, principal, message_id, body=body, subject=subject, title=title,
-                     expected_lock=detail["lock_version"])
-        st.session_state["editor_notice"] = "Saved a new version."
-        st.rerun()
+        with user_errors("saving the message"):
+            save_version(engine, principal, message_id, body=body, subject=subject, title=title,
+                         expected_lock=detail["lock_version"])
+            st.session_state["editor_notice"] = "Saved a new version."
+            st.rerun()
     can_submit = detail["state"] == "draft" and bool(detail["versions"])
     if right.button("Submit for review", key="ed_submit", disabled=not can_submit):
-        submit(engine, principal, message_id, detail["lock_version"])
-        st.session_state["editor_notice"] = "Submitted: a compliance reviewer will look at it."
-        st.rerun()
+        with user_errors("submitting the message"):
+            submit(engine, principal, message_id, detail["lock_version"])
+            st.session_state["editor_notice"] = "Submitted: a compliance reviewer will look at it."
+            st.rerun()
 
+
+write_and_screen()
+with user_errors("saving the comment"):
     comment = st.text_input("Comment for the reviewer", key=f"ed_comment_{message_id}", max_chars=2000)
     if st.button("Add comment", key="ed_add_comment", disabled=not comment.strip() or not detail["versions"]):
         add_comment(engine, principal, message_id, comment)
