@@ -243,11 +243,6 @@ def exportable(message: dict[str, Any], versions: list[dict[str, Any]]) -> bool:
             and versions[-1]["content_hash"] == message["approved_hash"])
 
 
-__all__ = ["CampaignError", "add_comment", "audience_for_segment", "create_campaign", "create_message", "decide",
-           "detect_language", "exportable", "grant_waiver", "message_detail", "rescreen_approved", "save_version",
-           "submit"]
-
-
 @requires("marketer", "reviewer", "manager", action="list campaigns")
 def list_campaigns(engine: Engine, actor: Principal) -> list[dict[str, Any]]:
     return campaign_store.read_campaigns(engine)
@@ -257,3 +252,41 @@ def list_campaigns(engine: Engine, actor: Principal) -> list[dict[str, Any]]:
 def list_messages(engine: Engine, actor: Principal, campaign_id: int | None = None,
                   state: str | None = None) -> list[dict[str, Any]]:
     return campaign_store.read_messages(engine, campaign_id, state)
+
+
+@requires("reviewer", action="review messages")
+def review_findings(engine: Engine, actor: Principal, message_id: int,
+                    today: date | None = None) -> list[dict[str, Any]]:
+    """The current version's block findings under the rules in force, each with the waiver that covers it.
+
+    This is what ``decide`` will judge, so the reviewer sees before clicking which findings still need a
+    waiver. Each item: rule_id, category, matched_text, explanation, suggestion, ``waiver`` (reason, expires,
+    granted_by — or None) and ``waiver_problem`` (why the actor cannot waive it, or None).
+    """
+    today = today or date.today()
+    with engine.connect() as connection:
+        message = campaign_store.read_message(connection, message_id)
+        version = _current_version(connection, message)
+        authors = _authors(connection, message)
+        waivers = _waivers(connection, message, version["version"])
+    result, _ = _screening(engine, actor, message, version["content"])
+    valid = {waiver.key: waiver for waiver in waivers if waiver.is_valid(today, authors)}
+    own_work = actor.username in authors
+    findings = []
+    for finding in result.findings:
+        if finding.severity != "block":
+            continue
+        waiver = valid.get(finding_key(finding.rule_id, finding.matched_text))
+        findings.append({
+            "rule_id": finding.rule_id, "category": finding.category, "matched_text": finding.matched_text,
+            "explanation": finding.explanation, "suggestion": finding.suggestion,
+            "waiver": None if waiver is None else {"reason": waiver.reason, "expires": waiver.expires,
+                                                   "granted_by": waiver.granted_by},
+            "waiver_problem": "You wrote or edited this version: another reviewer must grant the waiver."
+            if own_work else None})
+    return findings
+
+
+__all__ = ["CampaignError", "add_comment", "audience_for_segment", "create_campaign", "create_message", "decide",
+           "detect_language", "exportable", "grant_waiver", "list_campaigns", "list_messages", "message_detail",
+           "rescreen_approved", "review_findings", "save_version", "submit"]

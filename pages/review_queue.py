@@ -6,8 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from campaigns.content import line_diff
-from campaigns.service import decide, grant_waiver, list_campaigns, list_messages, message_detail, rescreen_approved
-from store.segments import get_segment
+from campaigns.service import (
+    decide,
+    grant_waiver,
+    list_campaigns,
+    list_messages,
+    message_detail,
+    rescreen_approved,
+    review_findings,
+)
+from store.segments import list_segments
 from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md, show_table
@@ -37,13 +45,13 @@ with user_errors("loading the queue"):
 
     f1, f2, f3, f4 = st.columns(4)
     filter_campaign = f1.selectbox("Campaign", ["(all)", *campaigns.values()], key="rq_campaign")
-    segment_names = {m["segment_id"]: get_segment(engine, principal, m["segment_id"])["name"]
+    all_segment_names = {row["id"]: row["name"] for row in list_segments(engine, principal)}
+    segment_names = {m["segment_id"]: all_segment_names.get(m["segment_id"], f"segment {m['segment_id']}")
                      for m in waiting + flagged}
     filter_segment = f2.selectbox("Segment", ["(all)", *sorted(set(segment_names.values()))], key="rq_segment")
     filter_verdict = f3.selectbox("Verdict", ["(any)", "pass", "review", "block"], key="rq_verdict")
     oldest_first = f4.checkbox("Longest waiting first", value=True, key="rq_oldest")
-    verdicts = {m["id"]: (message_detail(engine, principal, m["id"])["versions"] or [{}])[-1]
-                .get("screening", {}).get("verdict") for m in waiting + flagged}
+    verdicts = {m["id"]: m["verdict"] for m in waiting + flagged}
     queue = [m for m in waiting + flagged
              if (filter_campaign == "(all)" or campaigns.get(m["campaign_id"]) == filter_campaign)
              and (filter_segment == "(all)" or segment_names[m["segment_id"]] == filter_segment)
@@ -60,8 +68,11 @@ with user_errors("loading the queue"):
                            "waiting": str(timedelta(seconds=int((now - m["updated_at"]).total_seconds())))}
                           for m in queue])
     show_table(table, key="rq_table")
+    described = table.set_index("id")
     message_id = st.selectbox("Message", [m["id"] for m in queue], key="rq_message",
-                              format_func=lambda i: f"#{i} {table.set_index('id').loc[i, 'campaign']}")
+                              format_func=lambda i: " · ".join(
+                                  str(v) for v in [f"#{i}", *described.loc[i, ["campaign", "segment", "channel",
+                                                                              "variant", "verdict"]]]))
     detail = message_detail(engine, principal, message_id)
     version = detail["versions"][-1]
     screening = version["screening"]
@@ -82,24 +93,42 @@ with user_errors("loading the queue"):
         if event["kind"] in ("comment", "waiver", "request_changes"):
             st.caption(f"{md(event['actor'])} · {event['kind']} · v{event['version']}: {md(event['text'])}")
 
-    blocks = [f for f in screening["findings"] if f["severity"] == "block"]
+    blocks = review_findings(engine, principal, message_id)
+    open_blocks = [f for f in blocks if f["waiver"] is None]
     if blocks:
-        with st.expander("Grant a waiver for a blocking finding"):
-            finding = st.selectbox("Finding", range(len(blocks)), key="rq_waiver_finding",
-                                   format_func=lambda i: f"{blocks[i]['rule_id']}: {blocks[i]['matched_text']}")
+        st.markdown("**Blocking findings under the rules in force**")
+        for finding in blocks:
+            waiver = finding["waiver"]
+            status = (f"✅ waived by {md(waiver['granted_by'])} until {waiver['expires']:%d %b %Y}: "
+                      f"{md(waiver['reason'])}" if waiver else "⛔ needs a waiver before this version can be approved")
+            st.caption(f"`{finding['rule_id']}` · “{md(finding['matched_text'])}” · {status}")
+    if open_blocks:
+        with st.expander(f"Grant a waiver ({len(open_blocks)} blocking finding(s) not waived)"):
+            problem = open_blocks[0]["waiver_problem"]
+            if problem:
+                st.warning(problem)
+            finding = st.selectbox(
+                "Finding", range(len(open_blocks)), key="rq_waiver_finding",
+                format_func=lambda i: f"{open_blocks[i]['rule_id']}: {open_blocks[i]['matched_text']}")
             reason = st.text_area("Reason (why it is acceptable here)", key="rq_waiver_reason", max_chars=2000)
-            expires = st.date_input("Expires", value=date.today() + timedelta(days=30), key="rq_waiver_expires")
-            if st.button("Grant waiver", key="rq_waiver"):
-                grant_waiver(engine, principal, message_id, blocks[finding]["rule_id"], blocks[finding]["matched_text"],
-                             reason, expires)
-                st.session_state["review_notice"] = "Waiver recorded."
-                st.rerun()
+            expires = st.date_input("Expires", value=date.today() + timedelta(days=30), key="rq_waiver_expires",
+                                    min_value=date.today() + timedelta(days=1))
+            if st.button("Grant waiver", key="rq_waiver", disabled=bool(problem)):
+                with user_errors("recording the waiver"):
+                    grant_waiver(engine, principal, message_id, open_blocks[finding]["rule_id"],
+                                 open_blocks[finding]["matched_text"], reason, expires)
+                    st.session_state["review_notice"] = "Waiver recorded."
+                    st.rerun()
 
     comment = st.text_area("Comment (required when sending back or rejecting)", key="rq_comment", max_chars=2000)
     a, b, c = st.columns(3)
+    if open_blocks:
+        st.caption("Approve is available once every blocking finding is fixed by the author or waived.")
     for column, action, label in ((a, "approve", "Approve"), (b, "request_changes", "Request changes"),
                                   (c, "reject", "Reject")):
-        if column.button(label, key=f"rq_{action}", type="primary" if action == "approve" else "secondary"):
-            state = decide(engine, principal, message_id, action, detail["lock_version"], comment)
-            st.session_state["review_notice"] = f"Message #{message_id} is now {state.replace('_', ' ')}."
-            st.rerun()
+        if column.button(label, key=f"rq_{action}", type="primary" if action == "approve" else "secondary",
+                         disabled=action == "approve" and bool(open_blocks)):
+            with user_errors("recording the decision"):
+                state = decide(engine, principal, message_id, action, detail["lock_version"], comment)
+                st.session_state["review_notice"] = f"Message #{message_id} is now {state.replace('_', ' ')}."
+                st.rerun()

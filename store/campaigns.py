@@ -85,13 +85,25 @@ def read_message(bind: Engine | Connection, message_id: int) -> dict[str, Any]:
 
 
 def read_messages(engine: Engine, campaign_id: int | None = None, state: str | None = None) -> list[dict[str, Any]]:
-    query = select(messages).order_by(messages.c.id)
+    """Messages with their current version's stored screening verdict (``verdict``, None before a first version).
+
+    One query for the whole list: the review queue filters by verdict without reading each message's versions.
+    """
+    current = message_versions.alias("current_version")
+    query = (select(messages, current.c.screening)
+             .outerjoin(current, (current.c.message_id == messages.c.id)
+                        & (current.c.version == messages.c.current_version))
+             .order_by(messages.c.id))
     if campaign_id is not None:
         query = query.where(messages.c.campaign_id == campaign_id)
     if state is not None:
         query = query.where(messages.c.state == state)
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+        rows = [dict(row._mapping) for row in connection.execute(query)]
+    for row in rows:
+        screening = row.pop("screening")
+        row["verdict"] = (screening or {}).get("verdict")
+    return rows
 
 
 def read_versions(bind: Engine | Connection, message_id: int) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from campaigns.service import create_campaign, create_message
+from campaigns.service import create_campaign, create_message, save_version, submit
 from campaigns.smart import SmartGoal
 from data.seed import seed_demo
 from segmentation.service import save_rule_segment, segmentable_data
@@ -34,7 +34,7 @@ def _prepare(tmp_path, monkeypatch):
     campaign = create_campaign(engine, mark, name="Winter", dataset_id=ids["customers"],
                                core_message="Warm quality that lasts", budget=None, start=date.today(),
                                end=date.today() + timedelta(days=30), goal=goal, segment_ids=[segment])
-    return engine, create_message(engine, mark, campaign, segment, "email")
+    return engine, create_message(engine, mark, campaign, segment, "email"), mark
 
 
 def _sign_in(page, base, username):
@@ -53,7 +53,7 @@ def _open(page, title):
 
 def test_marketer_fixes_and_submits_reviewer_approves_marketer_exports(tmp_path, monkeypatch):
     chromium_path()
-    engine, message_id = _prepare(tmp_path, monkeypatch)
+    engine, message_id, _ = _prepare(tmp_path, monkeypatch)
     dialogs = []
     with running_app(tmp_path) as base, browser_page() as page:
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -89,6 +89,32 @@ def test_marketer_fixes_and_submits_reviewer_approves_marketer_exports(tmp_path,
         page.get_by_role("button", name="Prepare export").click()
         page.get_by_role("button", name="Download").wait_for(timeout=30_000)
         screenshot(page, "32-export-ready")
+        assert_no_exception(page)
+    assert dialogs == [], "a script from user content ran in the browser"
+    assert read_message(engine, message_id)["state"] == "approved"
+
+
+def test_reviewer_waives_a_false_positive_in_the_browser_then_approves(tmp_path, monkeypatch):
+    chromium_path()
+    engine, message_id, author = _prepare(tmp_path, monkeypatch)
+    save_version(engine, author, message_id, body="Casino Royale on the big screen this Friday.", subject="Film")
+    submit(engine, author, message_id, read_message(engine, message_id)["lock_version"])
+    dialogs = []
+    with running_app(tmp_path) as base, browser_page() as page:
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        _sign_in(page, base, "rita")
+        _open(page, "Review queue")
+        page.get_by_text("needs a waiver").first.wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="Approve", exact=True).is_disabled()
+        page.get_by_text("Grant a waiver").click()
+        page.get_by_label("Reason (why it is acceptable here)").fill(f"A film title, not gambling. {XSS}")
+        page.get_by_role("button", name="Grant waiver").click()
+        page.get_by_text("Waiver recorded").wait_for(timeout=30_000)
+        page.get_by_text("waived by rita").first.wait_for(timeout=30_000)
+        assert page.get_by_text("<script>alert('xss')</script>", exact=False).count() >= 1  # the reason, as text
+        screenshot(page, "33-review-waived")
+        page.get_by_role("button", name="Approve", exact=True).click()
+        page.get_by_text("is now approved").wait_for(timeout=30_000)
         assert_no_exception(page)
     assert dialogs == [], "a script from user content ran in the browser"
     assert read_message(engine, message_id)["state"] == "approved"

@@ -97,3 +97,39 @@ def test_comments_with_markdown_or_html_are_shown_literally(app_db):
     app = open_page(people["rita"], "pages/review_queue.py")
     shown = [caption.value for caption in app.caption if "beacon" in caption.value]
     assert shown and all("\\!\\[beacon\\]" in value and "\\<script\\>" in value for value in shown)
+
+
+def test_reviewer_waives_a_blocking_finding_then_approves(app_db):
+    from campaigns.service import save_version, submit
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Film night", "Cinema classics")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Casino Royale on the big screen this Friday.")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    reviewer = open_page(people["rita"], "pages/review_queue.py")
+    assert reviewer.button(key="rq_approve").disabled
+    assert any("needs a waiver" in caption.value for caption in reviewer.caption)
+    reviewer.text_area(key="rq_waiver_reason").input("A film title, not gambling: the 2006 James Bond film.")
+    reviewer.button(key="rq_waiver").click().run()
+    assert not reviewer.exception, reviewer.exception
+    assert any("waived by rita" in caption.value for caption in reviewer.caption)
+    assert not reviewer.button(key="rq_approve").disabled
+    reviewer.button(key="rq_approve").click().run()
+    assert read_message(app_db, message_id)["state"] == "approved"
+
+
+def test_a_waiver_without_a_real_reason_is_refused_on_the_page(app_db):
+    from campaigns.service import save_version, submit
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Film night", "Cinema classics")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Casino Royale on the big screen this Friday.")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    reviewer = open_page(people["rita"], "pages/review_queue.py")
+    reviewer.text_area(key="rq_waiver_reason").input("ok")
+    reviewer.button(key="rq_waiver").click().run()
+    assert not reviewer.exception, reviewer.exception
+    assert reviewer.error and "reason" in reviewer.error[0].value.lower()
+    assert reviewer.button(key="rq_approve").disabled

@@ -12,8 +12,10 @@ from campaigns.service import (
     decide,
     exportable,
     grant_waiver,
+    list_messages,
     message_detail,
     rescreen_approved,
+    review_findings,
     save_version,
     submit,
 )
@@ -89,6 +91,41 @@ def test_block_finding_needs_a_valid_waiver(people, store):
                          "Licensed partner event for adults only, legal sign-off 2026-11.", TODAY + timedelta(days=30))
     assert decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"]) == \
         "approved"
+
+
+def test_review_findings_show_which_blocks_still_need_a_waiver(people, store):
+    _, _, message_id = _setup(store, people)
+    save_version(store, people["mark"], message_id, body=GAMBLING)
+    submit(store, people["mark"], message_id, read_message(store, message_id)["lock_version"])
+    blocks = review_findings(store, people["rita"], message_id)
+    assert blocks and all(f["waiver"] is None and f["waiver_problem"] is None for f in blocks)
+    first = blocks[0]
+    grant_waiver(store, people["rita"], message_id, first["rule_id"], first["matched_text"],
+                 "Licensed partner event for adults only, legal sign-off 2026-11.", TODAY + timedelta(days=30))
+    after = review_findings(store, people["rita"], message_id)
+    waived = [f for f in after if f["waiver"] is not None]
+    assert [f["matched_text"] for f in waived] == [first["matched_text"]]
+    assert waived[0]["waiver"]["granted_by"] == "rita" and waived[0]["waiver"]["expires"] == TODAY + timedelta(days=30)
+    # the waiver lapses: the same finding needs a waiver again
+    lapsed = review_findings(store, people["rita"], message_id, today=TODAY + timedelta(days=31))
+    assert all(f["waiver"] is None for f in lapsed)
+
+
+def test_the_author_is_told_someone_else_must_waive(people, store):
+    _, _, message_id = _setup(store, people)
+    save_version(store, people["multi"], message_id, body=GAMBLING)
+    submit(store, people["multi"], message_id, read_message(store, message_id)["lock_version"])
+    blocks = review_findings(store, people["multi"], message_id)
+    assert blocks and all("another reviewer" in f["waiver_problem"] for f in blocks)
+
+
+def test_message_list_carries_the_current_verdict(people, store):
+    campaign, _, message_id = _setup(store, people)
+    assert [m["verdict"] for m in list_messages(store, people["rita"], campaign)] == [None]
+    save_version(store, people["mark"], message_id, body=GAMBLING)
+    assert [m["verdict"] for m in list_messages(store, people["rita"], campaign)] == ["block"]
+    save_version(store, people["mark"], message_id, body=CLEAN)
+    assert [m["verdict"] for m in list_messages(store, people["rita"], state="draft")] == ["pass"]
 
 
 def test_an_edit_after_approval_needs_a_new_approval(people, store):
