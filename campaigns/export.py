@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from campaigns.service import exportable
+from campaigns.service import exportable, recheck_approved
 from privacy.exports import to_csv_bytes, to_xlsx_bytes
 from privacy.minimisation import PURPOSES
 from privacy.reachable import granted_subjects
@@ -53,6 +53,9 @@ def export_campaign(engine: Engine, actor: Principal, campaign_id: int, file_for
         raise ExportError("Choose csv or xlsx.")
     campaign = campaign_store.read_campaign(engine, campaign_id)
     data = segmentable_data(engine, actor, campaign["dataset_id"])
+    # Approvals are judged again now: rules may have changed and waivers may have expired since.
+    campaign_messages = campaign_store.read_messages(engine, campaign_id)
+    flagged = recheck_approved(engine, actor, [m["id"] for m in campaign_messages], force=True)
     entries, files = [], {}
     for message in campaign_store.read_messages(engine, campaign_id):
         versions = campaign_store.read_versions(engine, message["id"])
@@ -80,9 +83,12 @@ def export_campaign(engine: Engine, actor: Principal, campaign_id: int, file_for
                                        "ruleset_version": a["ruleset_version"]} for a in approvals],
                         "recipients": len(audience), "contact_details": contact is not None})
     if not entries:
-        raise ExportError("No message of this campaign is approved in its current form yet.")
+        raise ExportError("No message of this campaign is approved in its current form yet."
+                          + (f" {len(flagged)} approved message(s) no longer pass the rules in force (a rule changed "
+                             "or a waiver expired) and went back to the review queue." if flagged else ""))
     manifest = {"campaign": campaign["name"], "campaign_id": campaign_id, "exported_at": utcnow().isoformat(),
-                "exported_by": actor.username, "dataset_id": campaign["dataset_id"], "messages": entries}
+                "exported_by": actor.username, "dataset_id": campaign["dataset_id"], "messages": entries,
+                "sent_back_for_review": flagged}
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -131,9 +131,14 @@ def _current_version(connection, message: dict[str, Any]) -> dict[str, Any]:
 
 
 def _authors(connection, message: dict[str, Any]) -> set[str]:
-    """Everyone who wrote a version since the last approval (nobody approves their own work)."""
+    """Who wrote the current version or edited since the last approval (nobody approves their own work).
+
+    The current version's author counts even when that version was approved before: a message sent back to
+    review after a rule change is judged again by someone other than its author.
+    """
     since = message["approved_version"] or 0
-    return {v["author"] for v in campaign_store.read_versions(connection, message["id"]) if v["version"] > since}
+    versions = campaign_store.read_versions(connection, message["id"])
+    return {v["author"] for v in versions if v["version"] > since} | ({versions[-1]["author"]} if versions else set())
 
 
 def _waivers(connection, message: dict[str, Any], version: int) -> list[Waiver]:
@@ -215,19 +220,60 @@ def add_comment(engine: Engine, actor: Principal, message_id: int, text: str) ->
                                    text=text.strip()[:5000], details={})
 
 
-@requires("reviewer", "admin", action="re-screen approved messages")
-def rescreen_approved(engine: Engine, actor: Principal) -> list[int]:
-    """Screen every approved message with the rules in force; flag those whose verdict got worse."""
+def _last_judgement(events: list[dict[str, Any]], content: str) -> dict[str, Any] | None:
+    """The latest approval or re-check of the approved content (its rule-set version and verdict)."""
+    judged = [e for e in events if e["kind"] in ("approve", "recheck") and e["content_hash"] == content]
+    return judged[-1] if judged else None
+
+
+@requires("marketer", "reviewer", action="re-check approved messages")
+def recheck_approved(engine: Engine, actor: Principal, message_ids: list[int] | None = None, *,
+                     force: bool = False, today: date | None = None) -> list[int]:
+    """Judge approved messages again under the rules in force; flag for re-review those that no longer hold.
+
+    An approval no longer holds when the verdict got worse than at the last judgement, or when a block finding
+    is not covered by a waiver valid ``today`` (a new rule matched, or a waiver expired). Messages already
+    judged under the rule-set in force are skipped unless ``force`` (export always forces: waivers expire).
+    Every re-check is an append-only review event and an audit row. Returns the ids flagged now.
+    """
+    today = today or date.today()
+    in_force = ruleset_in_force(engine).version
     flagged = []
     for message in campaign_store.read_messages(engine, state="approved"):
-        version = campaign_store.read_versions(engine, message["id"])[-1]
+        if message["needs_rereview"] or (message_ids is not None and message["id"] not in message_ids):
+            continue
+        with engine.connect() as connection:
+            version = _current_version(connection, message)
+            events = campaign_store.read_events(connection, message["id"])
+            waivers = _waivers(connection, message, version["version"])
+        if version["content_hash"] != message["approved_hash"]:
+            continue  # edited after approval: not exportable anyway, the next review judges it
+        last = _last_judgement(events, version["content_hash"])
+        if last is not None and last["ruleset_version"] == in_force and not force:
+            continue
         result, _ = _screening(engine, actor, message, version["content"])
-        if verdict_worsened(version["screening"]["verdict"], result.verdict):
-            campaign_store.flag_for_rereview(engine, actor.username, message["id"], {
-                "before": version["screening"]["verdict"], "after": result.verdict,
-                "ruleset_version": result.ruleset_version})
+        before = (last or {}).get("details", {}).get("verdict") or version["screening"]["verdict"]
+        blocks = {finding_key(f.rule_id, f.matched_text) for f in result.findings if f.severity == "block"}
+        unwaived = blocks - valid_waiver_keys(waivers, today=today)
+        flag = verdict_worsened(before, result.verdict) or bool(unwaived)
+        new_state = transition(message["state"], "recheck", actor=actor.username, author_ids=(),
+                               has_block_findings=False, waived_findings=(), all_block_findings=())
+        try:
+            campaign_store.record_recheck(
+                engine, actor.username, message, version=version, ruleset_version=result.ruleset_version,
+                details={"verdict": result.verdict, "before": before, "unwaived_blocks": len(unwaived)}, flag=flag,
+                new_state=new_state if flag else message["state"])
+        except campaign_store.StaleMessage:
+            continue  # changed meanwhile: whoever changed it starts a new review
+        if flag:
             flagged.append(message["id"])
     return flagged
+
+
+@requires("reviewer", action="re-screen approved messages")
+def rescreen_approved(engine: Engine, actor: Principal) -> list[int]:
+    """Screen every approved message with the rules in force; flag those whose verdict got worse."""
+    return recheck_approved(engine, actor, force=True)
 
 
 @requires("marketer", "reviewer", "manager", action="read messages")
@@ -289,4 +335,4 @@ def review_findings(engine: Engine, actor: Principal, message_id: int,
 
 __all__ = ["CampaignError", "add_comment", "audience_for_segment", "create_campaign", "create_message", "decide",
            "detect_language", "exportable", "grant_waiver", "list_campaigns", "list_messages", "message_detail",
-           "rescreen_approved", "review_findings", "save_version", "submit"]
+           "recheck_approved", "rescreen_approved", "review_findings", "save_version", "submit"]

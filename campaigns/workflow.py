@@ -10,6 +10,8 @@ States and actions (anything else raises IllegalTransition naming the allowed ac
     submitted         --withdraw-->        draft               (the author takes it back before review)
     changes_requested --edit-->            draft
     approved          --edit-->            draft               (the service stores the edit as a new version)
+    approved          --recheck-->         submitted           (the system: under the rules in force the approval
+                                                                no longer holds — a rule changed, a waiver expired)
 
 A submitted version cannot be edited: the reviewer judges exactly the content whose hash they see,
 and an approval binds to that `content_hash`. Four-eyes: nobody approves a version they wrote or
@@ -35,13 +37,13 @@ __all__ = [
 ]
 
 STATES: tuple[str, ...] = ("draft", "submitted", "approved", "changes_requested", "rejected")
-ACTIONS: tuple[str, ...] = ("edit", "submit", "approve", "request_changes", "reject", "withdraw")
+ACTIONS: tuple[str, ...] = ("edit", "submit", "approve", "request_changes", "reject", "withdraw", "recheck")
 TRANSITIONS: dict[str, dict[str, str]] = {
     "draft": {"edit": "draft", "submit": "submitted"},
     "submitted": {"approve": "approved", "request_changes": "changes_requested", "reject": "rejected",
                   "withdraw": "draft"},
     "changes_requested": {"edit": "draft"},
-    "approved": {"edit": "draft"},
+    "approved": {"edit": "draft", "recheck": "submitted"},
     "rejected": {},
 }
 MIN_WAIVER_REASON = 20

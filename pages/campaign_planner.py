@@ -59,6 +59,10 @@ if existing:
         ready = st.session_state.get("campaign_export")
         if ready and ready[0] == export_id:
             recipients = sum(entry["recipients"] for entry in ready[2]["messages"])
+            if ready[2].get("sent_back_for_review"):
+                st.warning(f"{len(ready[2]['sent_back_for_review'])} approved message(s) no longer pass the rules in "
+                           "force (a rule changed or a waiver expired): they went back to the review queue and are "
+                           "not in this export.")
             st.download_button(f"Download ({len(ready[2]['messages'])} messages, {recipients:,} recipients)",
                                ready[1], file_name=f"campaign-{export_id}-export.zip", mime="application/zip",
                                key="export_campaign_download")

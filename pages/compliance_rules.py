@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from campaigns.service import recheck_approved
 from compliance import Audience, RulePackError, export_pack_yaml, validate_pack
 from compliance.tuning import build_ruleset, pack_from_text, ruleset_in_force, save_tuning, tuning_in_force
 from store.rule_overlays import overlay_history
@@ -87,7 +88,9 @@ with tune:
     if st.button("Save the tuning", type="primary", key="rules_save", disabled=not changed):
         with user_errors("saving the tuning"):
             saved = save_tuning(engine, principal, draft, custom_packs, note)
-            st.session_state["rules_notice"] = f"Saved: rule-set version {saved.version} is now in force."
+            flagged = recheck_approved(engine, principal)
+            st.session_state["rules_notice"] = (f"Saved: rule-set version {saved.version} is now in force. "
+                                                f"{len(flagged)} approved message(s) flagged for re-review.")
             st.rerun()
 
 with imports:
@@ -103,7 +106,9 @@ with imports:
             with user_errors("importing the pack"):
                 pack_from_text(name, text)
                 saved = save_tuning(engine, principal, overlay, {**custom_packs, name: text}, f"imported pack {name}")
-                st.session_state["rules_notice"] = f"Pack '{name}' added; rule-set version {saved.version}."
+                flagged = recheck_approved(engine, principal)
+                st.session_state["rules_notice"] = (f"Pack '{name}' added; rule-set version {saved.version}. "
+                                                    f"{len(flagged)} approved message(s) flagged for re-review.")
                 st.rerun()
     st.markdown("**Export a pack**")
     packs = {pack.path: pack for pack in in_force.packs}

@@ -12,6 +12,7 @@ from campaigns.service import (
     list_campaigns,
     list_messages,
     message_detail,
+    recheck_approved,
     rescreen_approved,
     review_findings,
 )
@@ -29,14 +30,21 @@ notice = st.session_state.pop("review_notice", None)
 if notice:
     st.success(md(notice))
 
+with user_errors("re-checking approved messages"):
+    # Approvals judged under an older rule set are judged again (rules change with tuning and with upgrades).
+    newly_flagged = recheck_approved(engine, principal)
+    if newly_flagged:
+        st.warning(f"{len(newly_flagged)} approved message(s) no longer pass the rules in force and are back in "
+                   "the queue below.")
+
 with user_errors("loading the queue"):
     campaigns = {row["id"]: row["name"] for row in list_campaigns(engine, principal)}
     every = list_messages(engine, principal)
     waiting = [m for m in every if m["state"] == "submitted"]
-    flagged = [m for m in every if m["needs_rereview"]]
+    flagged = [m for m in every if m["needs_rereview"] and m["state"] != "submitted"]
     c1, c2, c3 = st.columns(3)
     c1.metric("Waiting for review", len(waiting))
-    c2.metric("Flagged after a rule change", len(flagged))
+    c2.metric("Of these, sent back by a re-check", sum(1 for m in waiting if m["needs_rereview"]))
     c3.metric("Approved", sum(1 for m in every if m["state"] == "approved"))
     if st.button("Re-screen approved messages with the rules in force", key="rq_rescreen"):
         found = rescreen_approved(engine, principal)

@@ -173,11 +173,24 @@ def record_note(connection: Connection, actor_name: str, message: dict[str, Any]
                  {"version": version, "content_hash": content_hash, **details})
 
 
-def flag_for_rereview(engine: Engine, actor_name: str, message_id: int, reason: dict[str, Any]) -> None:
+def record_recheck(engine: Engine, actor_name: str, message: dict[str, Any], *, version: dict[str, Any],
+                   ruleset_version: str, details: dict[str, Any], flag: bool, new_state: str) -> None:
+    """Record that an approved version was judged again under ``ruleset_version``; ``flag`` sends it back to
+    review (``new_state``, marked as needing re-review).
+
+    The event is append-only like every review event; flagging is guarded by the message's lock_version, so a
+    decision or edit saved meanwhile wins (StaleMessage) and nothing is recorded.
+    """
     with _write(engine) as connection, connection.begin():
-        message = read_message(connection, message_id)
-        _guarded_update(connection, message, needs_rereview=True)
-        append_audit(connection, actor_name, "message.rereview", "message", message_id, reason)
+        if flag:
+            _guarded_update(connection, message, state=new_state, needs_rereview=True)
+        connection.execute(insert(review_events).values(
+            message_id=message["id"], version=version["version"], kind="recheck", actor=actor_name,
+            content_hash=version["content_hash"], ruleset_version=ruleset_version, text="", details=details,
+            created_at=utcnow()))
+        append_audit(connection, actor_name, "message.rereview" if flag else "message.recheck", "message",
+                     message["id"], {"version": version["version"], "content_hash": version["content_hash"],
+                                     "ruleset_version": ruleset_version, **details})
 
 
 def write_transaction(engine: Engine):

@@ -299,7 +299,7 @@ review_events = Table(
     Column("id", Integer, primary_key=True),
     Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("version", Integer, nullable=False),
-    # submit | approve | request_changes | reject | withdraw | comment | waiver
+    # submit | approve | request_changes | reject | withdraw | comment | waiver | recheck
     Column("kind", String(30), nullable=False),
     Column("actor", String(80), nullable=False),
     Column("content_hash", String(64), nullable=False),

@@ -133,3 +133,21 @@ def test_a_waiver_without_a_real_reason_is_refused_on_the_page(app_db):
     assert not reviewer.exception, reviewer.exception
     assert reviewer.error and "reason" in reviewer.error[0].value.lower()
     assert reviewer.button(key="rq_approve").disabled
+
+
+def test_the_review_queue_rechecks_approvals_after_a_rule_change(app_db):
+    from campaigns.service import decide, save_version, submit
+    from compliance.tuning import save_tuning
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Autumn", "Quality that lasts")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Our autumn collection is built to last for years.")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    decide(app_db, people["rita"], message_id, "approve", read_message(app_db, message_id)["lock_version"])
+    save_tuning(app_db, people["rita"], {"extra_terms": {"gambling.casino": {"en": ["autumn"]}}}, {}, "rule change")
+    reviewer = open_page(people["rita"], "pages/review_queue.py")
+    assert not reviewer.exception, reviewer.exception
+    assert any("no longer pass the rules in force" in warning.value for warning in reviewer.warning)
+    assert read_message(app_db, message_id)["state"] == "submitted"
+    assert reviewer.button(key="rq_approve").disabled  # the new block finding needs a waiver or a fix

@@ -14,6 +14,7 @@ from campaigns.service import (
     grant_waiver,
     list_messages,
     message_detail,
+    recheck_approved,
     rescreen_approved,
     review_findings,
     save_version,
@@ -151,6 +152,62 @@ def test_rule_change_flags_approved_messages_whose_verdict_got_worse(people, sto
     assert rescreen_approved(store, people["rita"]) == [message_id]
     detail = message_detail(store, people["mark"], message_id)
     assert detail["needs_rereview"] and not exportable(detail, detail["versions"])
+    assert detail["state"] == "submitted"  # back in the review queue
+    assert detail["events"][-1]["kind"] == "recheck" and detail["events"][-1]["details"]["verdict"] == "block"
+    assert verify_audit_chain(store).ok
+
+
+def _approved(store, people, body=CLEAN, author="mark"):
+    campaign, _, message_id = _setup(store, people)
+    save_version(store, people[author], message_id, body=body)
+    submit(store, people[author], message_id, read_message(store, message_id)["lock_version"])
+    return campaign, message_id
+
+
+def test_a_recheck_under_the_same_rules_is_recorded_once_and_changes_nothing(people, store):
+    _, message_id = _approved(store, people)
+    decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    assert recheck_approved(store, people["mark"]) == []  # judged at approval under the rules in force: skipped
+    assert [e["kind"] for e in message_detail(store, people["mark"], message_id)["events"]] == ["submit", "approve"]
+    assert recheck_approved(store, people["mark"], force=True) == []
+    detail = message_detail(store, people["mark"], message_id)
+    assert [e["kind"] for e in detail["events"]] == ["submit", "approve", "recheck"]
+    assert detail["state"] == "approved" and exportable(detail, detail["versions"])
+
+
+def test_an_expired_waiver_sends_the_approval_back_to_review(people, store):
+    _, message_id = _approved(store, people, body=GAMBLING)
+    for finding in review_findings(store, people["rita"], message_id):
+        grant_waiver(store, people["rita"], message_id, finding["rule_id"], finding["matched_text"],
+                     "Licensed partner event for adults only, legal sign-off 2026-11.", TODAY + timedelta(days=3))
+    decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    assert recheck_approved(store, people["mark"], force=True, today=TODAY + timedelta(days=1)) == []
+    assert recheck_approved(store, people["mark"], force=True, today=TODAY + timedelta(days=4)) == [message_id]
+    assert read_message(store, message_id)["state"] == "submitted"
+
+
+def test_the_author_cannot_re_approve_a_message_sent_back_by_a_rule_change(people, store):
+    _, message_id = _approved(store, people, body="Our autumn collection is built to last for years.", author="multi")
+    decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    save_tuning(store, people["rita"], {"extra_terms": {"gambling.casino": {"en": ["autumn"]}}}, {}, "rule change")
+    assert recheck_approved(store, people["rita"]) == [message_id]
+    blocks = review_findings(store, people["multi"], message_id)
+    assert blocks and all("another reviewer" in f["waiver_problem"] for f in blocks)
+    with pytest.raises(FourEyesViolation):
+        decide(store, people["multi"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    assert decide(store, people["rita"], message_id, "request_changes", read_message(store, message_id)["lock_version"],
+                  "Avoid the word autumn: it is on our gambling list now.") == "changes_requested"
+
+
+def test_export_after_a_rule_change_refuses_and_says_why(people, store):
+    from campaigns.export import ExportError, export_campaign
+
+    campaign, message_id = _approved(store, people, body="Our autumn collection is built to last for years.")
+    decide(store, people["rita"], message_id, "approve", read_message(store, message_id)["lock_version"])
+    save_tuning(store, people["rita"], {"extra_terms": {"gambling.casino": {"en": ["autumn"]}}}, {}, "rule change")
+    with pytest.raises(ExportError, match="went back to the review queue"):
+        export_campaign(store, people["mark"], campaign)
+    assert read_message(store, message_id)["state"] == "submitted"
 
 
 @pytest.mark.parametrize("backend", ["sqlite-file", pytest.param("postgresql", marks=pytest.mark.postgres)])
