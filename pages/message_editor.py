@@ -1,11 +1,10 @@
 """Message editor: one message per segment × channel (with A/B variants), screened while you write."""
 
-import pandas as pd
 import streamlit as st
 
 from campaigns.brand import brand_check
 from campaigns.channels import CHANNELS, check_message
-from campaigns.content import apply_replacement, line_diff
+from campaigns.content import apply_replacement
 from campaigns.service import (
     add_comment,
     audience_for_segment,
@@ -21,11 +20,12 @@ from segmentation.service import segment_mask
 from store.segments import get_segment
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import md, show_table
+from ui.display import md
 from ui.errors import user_errors
 from ui.live_text import live_text_area, set_live_text
 from ui.screening_panel import screening_panel
 from ui.segment_cache import prepared, reach_for, reach_summary
+from ui.version_compare import compare_versions
 
 principal = require_roles("marketer")
 engine = get_engine()
@@ -140,7 +140,5 @@ with user_errors("saving the comment"):
         add_comment(engine, principal, message_id, comment)
         st.rerun()
     if len(detail["versions"]) > 1:
-        with st.expander("Compare with the previous version"):
-            before, after = detail["versions"][-2]["content"], detail["versions"][-1]["content"]
-            diff = line_diff(before.get("body") or "", after.get("body") or "")
-            show_table(pd.DataFrame(diff, columns=["change", "before", "after"]), key="ed_diff")
+        with st.expander("Compare versions"):
+            compare_versions(detail["versions"], key="ed_compare")

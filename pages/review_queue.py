@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from campaigns.content import line_diff
 from campaigns.service import (
     decide,
     grant_waiver,
@@ -22,6 +21,7 @@ from ui.context import get_engine
 from ui.display import md, show_table
 from ui.errors import user_errors
 from ui.screening_panel import escape_markdown
+from ui.version_compare import compare_versions
 
 principal = require_roles("reviewer")
 engine = get_engine()
@@ -94,9 +94,8 @@ with user_errors("loading the queue"):
         show_table(findings[["severity", "category", "matched_text", "explanation", "suggestion", "source"]],
                    key="rq_findings")
     if len(detail["versions"]) > 1:
-        with st.expander("Changes since the previous version"):
-            diff = line_diff(detail["versions"][-2]["content"].get("body") or "", version["content"].get("body") or "")
-            show_table(pd.DataFrame(diff, columns=["change", "before", "after"]), key="rq_diff")
+        with st.expander("Compare versions (default: changes since the previous version)"):
+            compare_versions(detail["versions"], key="rq_compare")
     for event in detail["events"]:
         if event["kind"] in ("comment", "waiver", "request_changes"):
             st.caption(f"{md(event['actor'])} · {event['kind']} · v{event['version']}: {md(event['text'])}")

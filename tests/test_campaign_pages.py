@@ -151,3 +151,22 @@ def test_the_review_queue_rechecks_approvals_after_a_rule_change(app_db):
     assert any("no longer pass the rules in force" in warning.value for warning in reviewer.warning)
     assert read_message(app_db, message_id)["state"] == "submitted"
     assert reviewer.button(key="rq_approve").disabled  # the new block finding needs a waiver or a fix
+
+
+def test_the_reviewer_compares_the_resubmitted_version_with_the_one_sent_back(app_db):
+    from campaigns.service import decide, save_version, submit
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Only 2 left!\nWarm quality that lasts.", subject="Hurry")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    decide(app_db, people["rita"], message_id, "request_changes", read_message(app_db, message_id)["lock_version"],
+           "Drop the false scarcity and the pushy subject.")
+    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.", subject="Winter")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    reviewer = open_page(people["rita"], "pages/review_queue.py")
+    assert not reviewer.exception, reviewer.exception
+    compared = next(frame.value for frame in reviewer.dataframe if "field" in frame.value.columns)
+    assert set(compared["field"]) == {"subject", "body"}
+    assert ("delete", "Only 2 left!") in set(zip(compared["change"], compared["before"], strict=True))
