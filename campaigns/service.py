@@ -160,6 +160,19 @@ def submit(engine: Engine, actor: Principal, message_id: int, expected_lock: int
                                          ruleset_version=version["ruleset_version"])
 
 
+@requires("marketer", action="withdraw messages from review")
+def withdraw(engine: Engine, actor: Principal, message_id: int, expected_lock: int) -> None:
+    """Take a submitted message back to draft to change it (before a reviewer decided)."""
+    with campaign_store.write_transaction(engine) as connection, connection.begin():
+        message = campaign_store.read_message(connection, message_id)
+        version = _current_version(connection, message)
+        new_state = transition(message["state"], "withdraw", actor=actor.username, author_ids=set(),
+                               has_block_findings=False, waived_findings=set(), all_block_findings=set())
+        campaign_store.record_transition(connection, actor.username, {**message, "lock_version": expected_lock},
+                                         kind="withdraw", new_state=new_state, content_hash=version["content_hash"],
+                                         ruleset_version=version["ruleset_version"])
+
+
 @requires("reviewer", action="review messages")
 def decide(engine: Engine, actor: Principal, message_id: int, action: str, expected_lock: int, comment: str = "",
            today: date | None = None) -> str:
@@ -335,4 +348,4 @@ def review_findings(engine: Engine, actor: Principal, message_id: int,
 
 __all__ = ["CampaignError", "add_comment", "audience_for_segment", "create_campaign", "create_message", "decide",
            "detect_language", "exportable", "grant_waiver", "list_campaigns", "list_messages", "message_detail",
-           "recheck_approved", "rescreen_approved", "review_findings", "save_version", "submit"]
+           "recheck_approved", "rescreen_approved", "review_findings", "save_version", "submit", "withdraw"]

@@ -14,6 +14,7 @@ from campaigns.service import (
     message_detail,
     save_version,
     submit,
+    withdraw,
 )
 from compliance.tuning import ruleset_in_force
 from segmentation.service import segment_mask
@@ -125,12 +126,20 @@ def write_and_screen() -> None:
                          expected_lock=detail["lock_version"])
             st.session_state["editor_notice"] = "Saved a new version."
             st.rerun()
-    can_submit = detail["state"] == "draft" and bool(detail["versions"])
-    if right.button("Submit for review", key="ed_submit", disabled=not can_submit):
-        with user_errors("submitting the message"):
-            submit(engine, principal, message_id, detail["lock_version"])
-            st.session_state["editor_notice"] = "Submitted: a compliance reviewer will look at it."
-            st.rerun()
+    if detail["state"] == "submitted":
+        if right.button("Withdraw to edit", key="ed_withdraw",
+                        help="Takes the message back from the review queue so you can change it."):
+            with user_errors("withdrawing the message"):
+                withdraw(engine, principal, message_id, detail["lock_version"])
+                st.session_state["editor_notice"] = "Withdrawn: the message is a draft again."
+                st.rerun()
+    else:
+        can_submit = detail["state"] == "draft" and bool(detail["versions"])
+        if right.button("Submit for review", key="ed_submit", disabled=not can_submit):
+            with user_errors("submitting the message"):
+                submit(engine, principal, message_id, detail["lock_version"])
+                st.session_state["editor_notice"] = "Submitted: a compliance reviewer will look at it."
+                st.rerun()
 
 
 write_and_screen()

@@ -170,3 +170,18 @@ def test_the_reviewer_compares_the_resubmitted_version_with_the_one_sent_back(ap
     compared = next(frame.value for frame in reviewer.dataframe if "field" in frame.value.columns)
     assert set(compared["field"]) == {"subject", "body"}
     assert ("delete", "Only 2 left!") in set(zip(compared["change"], compared["before"], strict=True))
+
+
+def test_the_marketer_withdraws_a_submitted_message_to_edit_it(app_db):
+    from campaigns.service import save_version, submit
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    app = open_page(people["mark"], "pages/message_editor.py")
+    app.button(key="ed_withdraw").click().run()
+    assert not app.exception, app.exception
+    assert read_message(app_db, message_id)["state"] == "draft"
+    assert any("Withdrawn" in s.value for s in app.success)
