@@ -28,7 +28,7 @@ with user_errors("loading your overview"):
         if customers:
             columns[1].metric("Customers in newest dataset", f"{customers[0]['row_count']:,}")
     if principal.has("reviewer"):
-        waiting = [m for m in list_messages(engine, principal) if m["state"] == "submitted" or m["needs_rereview"]]
+        waiting = list_messages(engine, principal, state="submitted")
         columns[2 if not principal.has("admin") else 1].metric("Messages waiting for your review", len(waiting))
     if principal.has("admin"):
         users = list_users(engine, principal)

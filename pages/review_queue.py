@@ -23,6 +23,9 @@ from ui.errors import user_errors
 from ui.screening_panel import escape_markdown
 from ui.version_compare import compare_versions
 
+WAITING_FILTERS = {"(any time)": timedelta(0), "1 hour": timedelta(hours=1), "1 day": timedelta(days=1),
+                   "3 days": timedelta(days=3), "1 week": timedelta(weeks=1)}
+
 principal = require_roles("reviewer")
 engine = get_engine()
 st.title("Review queue")
@@ -41,7 +44,6 @@ with user_errors("loading the queue"):
     campaigns = {row["id"]: row["name"] for row in list_campaigns(engine, principal)}
     every = list_messages(engine, principal)
     waiting = [m for m in every if m["state"] == "submitted"]
-    flagged = [m for m in every if m["needs_rereview"] and m["state"] != "submitted"]
     c1, c2, c3 = st.columns(3)
     c1.metric("Waiting for review", len(waiting))
     c2.metric("Of these, sent back by a re-check", sum(1 for m in waiting if m["needs_rereview"]))
@@ -51,24 +53,26 @@ with user_errors("loading the queue"):
         st.session_state["review_notice"] = f"{len(found)} approved message(s) flagged for re-review."
         st.rerun()
 
-    f1, f2, f3, f4 = st.columns(4)
+    f1, f2, f3, f4, f5 = st.columns(5)
     filter_campaign = f1.selectbox("Campaign", ["(all)", *campaigns.values()], key="rq_campaign")
     all_segment_names = {row["id"]: row["name"] for row in list_segments(engine, principal)}
     segment_names = {m["segment_id"]: all_segment_names.get(m["segment_id"], f"segment {m['segment_id']}")
-                     for m in waiting + flagged}
+                     for m in waiting}
     filter_segment = f2.selectbox("Segment", ["(all)", *sorted(set(segment_names.values()))], key="rq_segment")
     filter_verdict = f3.selectbox("Verdict", ["(any)", "pass", "review", "block"], key="rq_verdict")
-    oldest_first = f4.checkbox("Longest waiting first", value=True, key="rq_oldest")
-    verdicts = {m["id"]: m["verdict"] for m in waiting + flagged}
-    queue = [m for m in waiting + flagged
+    waited_at_least = f4.selectbox("Waiting at least", list(WAITING_FILTERS), key="rq_waiting")
+    oldest_first = f5.checkbox("Longest waiting first", value=True, key="rq_oldest")
+    verdicts = {m["id"]: m["verdict"] for m in waiting}
+    now = datetime.now(UTC)
+    queue = [m for m in waiting
              if (filter_campaign == "(all)" or campaigns.get(m["campaign_id"]) == filter_campaign)
              and (filter_segment == "(all)" or segment_names[m["segment_id"]] == filter_segment)
-             and (filter_verdict == "(any)" or verdicts[m["id"]] == filter_verdict)]
+             and (filter_verdict == "(any)" or verdicts[m["id"]] == filter_verdict)
+             and now - m["updated_at"] >= WAITING_FILTERS[waited_at_least]]
     queue.sort(key=lambda m: m["updated_at"], reverse=not oldest_first)
     if not queue:
-        st.info("Nothing to review.")
+        st.info("Nothing to review." if len(waiting) == 0 else "Nothing matches these filters.")
         st.stop()
-    now = datetime.now(UTC)
     table = pd.DataFrame([{"id": m["id"], "campaign": campaigns.get(m["campaign_id"]),
                            "segment": segment_names[m["segment_id"]], "channel": m["channel"],
                            "verdict": verdicts[m["id"]],

@@ -185,3 +185,18 @@ def test_the_marketer_withdraws_a_submitted_message_to_edit_it(app_db):
     assert not app.exception, app.exception
     assert read_message(app_db, message_id)["state"] == "draft"
     assert any("Withdrawn" in s.value for s in app.success)
+
+
+def test_the_waiting_time_filter_hides_messages_that_just_arrived(app_db):
+    from campaigns.service import save_version, submit
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    reviewer = open_page(people["rita"], "pages/review_queue.py")
+    assert reviewer.button(key="rq_approve")  # listed
+    reviewer.selectbox(key="rq_waiting").select("1 day").run()
+    assert not reviewer.exception, reviewer.exception
+    assert any("Nothing matches these filters" in info.value for info in reviewer.info)
