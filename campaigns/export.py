@@ -2,7 +2,8 @@
 
 Only a message whose current version is exactly the approved content (same hash, not flagged after a
 rule change) is exported. The audience is the segment's members who may be contacted on the
-message's channel for its purpose (`privacy.reachable`); ids are pseudonyms, and contact details are
+message's channel for its purpose (`privacy.reachable`), divided between the A/B variants by their
+intended splits (`campaigns.variants`, the rest is a hold-out); ids are pseudonyms, and contact details are
 added only when the dataset's declared purpose sends messages. Spreadsheet formulas are neutralised
 and every export is audited with its manifest's hash.
 """
@@ -19,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from campaigns.service import exportable, recheck_approved
+from campaigns.variants import HOLDOUT, assign_variants
 from privacy.exports import to_csv_bytes, to_xlsx_bytes
 from privacy.minimisation import PURPOSES
 from privacy.reachable import granted_subjects
@@ -56,8 +58,9 @@ def export_campaign(engine: Engine, actor: Principal, campaign_id: int, file_for
     # Approvals are judged again now: rules may have changed and waivers may have expired since.
     campaign_messages = campaign_store.read_messages(engine, campaign_id)
     flagged = recheck_approved(engine, actor, [m["id"] for m in campaign_messages], force=True)
+    campaign_messages = campaign_store.read_messages(engine, campaign_id)
     entries, files = [], {}
-    for message in campaign_store.read_messages(engine, campaign_id):
+    for message in campaign_messages:
         versions = campaign_store.read_versions(engine, message["id"])
         if not exportable(message, versions):
             continue
@@ -68,6 +71,13 @@ def export_campaign(engine: Engine, actor: Principal, campaign_id: int, file_for
         members = data.frame.loc[mask.to_numpy()]
         reachable = members[members[data.subject_column].isin(granted_subjects(engine, message["channel"],
                                                                                message["purpose"]))]
+        # A/B variants share the segment × channel audience: each person gets at most one variant.
+        splits = {m["variant"]: m["split"] for m in campaign_messages
+                  if (m["segment_id"], m["channel"]) == (message["segment_id"], message["channel"])}
+        assigned = assign_variants(reachable[data.subject_column], splits,
+                                   salt=f"{campaign_id}:{message['segment_id']}:{message['channel']}")
+        holdout = int((assigned == HOLDOUT).sum())
+        reachable = reachable[(assigned == message["variant"]).to_numpy()]
         audience = pd.DataFrame({"subject_id": reachable[data.subject_column].to_numpy(),
                                  "message_id": message["id"], "variant": message["variant"]})
         contact = _contact_column(data.info, message["channel"])
@@ -81,7 +91,9 @@ def export_campaign(engine: Engine, actor: Principal, campaign_id: int, file_for
                         "content_hash": version["content_hash"], "ruleset_version": version["ruleset_version"],
                         "approvals": [{"by": a["actor"], "at": a["created_at"].isoformat(),
                                        "ruleset_version": a["ruleset_version"]} for a in approvals],
-                        "recipients": len(audience), "contact_details": contact is not None})
+                        "recipients": len(audience), "contact_details": contact is not None,
+                        "split": message["split"], "variants": dict(sorted(splits.items())),
+                        "holdout": holdout})
     if not entries:
         raise ExportError("No message of this campaign is approved in its current form yet."
                           + (f" {len(flagged)} approved message(s) no longer pass the rules in force (a rule changed "

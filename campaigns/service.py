@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from campaigns.channels import check_message
 from campaigns.smart import SmartGoal, has_errors, validate_goal
+from campaigns.variants import check_splits
 from campaigns.workflow import Waiver, content_hash, finding_key, transition, valid_waiver_keys, verdict_worsened
 from compliance import Audience, detect_language, screen
 from compliance.tuning import ruleset_in_force
@@ -68,12 +69,25 @@ def create_message(engine: Engine, actor: Principal, campaign_id: int, segment_i
     campaign = campaign_store.read_campaign(engine, campaign_id)
     if segment_id not in campaign["segments"]:
         raise CampaignError("That segment is not a target of this campaign.")
-    if not 0 < split <= 1:
-        raise CampaignError("The intended split is a share between 0 and 1 (e.g. 0.5 for half the segment).")
+    variant = variant.strip() or "A"
     with campaign_store.write_transaction(engine) as connection, connection.begin():
+        siblings = campaign_store.variant_splits(connection, campaign_id, segment_id, channel)
+        if variant not in siblings:
+            check_splits({**siblings, variant: split})
         return campaign_store.insert_message(connection, actor.username, campaign_id=campaign_id,
-                                             segment_id=segment_id, channel=channel, variant=variant.strip() or "A",
+                                             segment_id=segment_id, channel=channel, variant=variant,
                                              split=split, language=language, purpose=purpose)
+
+
+@requires("marketer", action="change a message's intended split")
+def set_split(engine: Engine, actor: Principal, message_id: int, split: float) -> None:
+    """Change the share of the segment × channel audience this variant goes to (the others keep theirs)."""
+    with campaign_store.write_transaction(engine) as connection, connection.begin():
+        message = campaign_store.read_message(connection, message_id)
+        siblings = campaign_store.variant_splits(connection, message["campaign_id"], message["segment_id"],
+                                                 message["channel"])
+        check_splits({**siblings, message["variant"]: split})
+        campaign_store.update_split(connection, actor.username, message, split)
 
 
 @requires("marketer", "reviewer", "manager", action="read a segment's audience")
@@ -348,4 +362,5 @@ def review_findings(engine: Engine, actor: Principal, message_id: int,
 
 __all__ = ["CampaignError", "add_comment", "audience_for_segment", "create_campaign", "create_message", "decide",
            "detect_language", "exportable", "grant_waiver", "list_campaigns", "list_messages", "message_detail",
-           "recheck_approved", "rescreen_approved", "review_findings", "save_version", "submit", "withdraw"]
+           "recheck_approved", "rescreen_approved", "review_findings", "save_version", "set_split", "submit",
+           "withdraw"]

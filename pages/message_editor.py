@@ -13,9 +13,11 @@ from campaigns.service import (
     list_messages,
     message_detail,
     save_version,
+    set_split,
     submit,
     withdraw,
 )
+from campaigns.variants import remaining_share
 from compliance.tuning import ruleset_in_force
 from segmentation.service import segment_mask
 from store.segments import get_segment
@@ -50,7 +52,14 @@ with st.expander("Add a message (segment × channel, optionally an A/B variant)"
     new_segment = c1.selectbox("Segment", list(segment_names), format_func=segment_names.get, key="ed_new_segment")
     new_channel = c2.selectbox("Channel", CHANNELS, key="ed_new_channel")
     new_variant = c3.text_input("Variant", value="A", key="ed_new_variant", max_chars=40)
-    new_split = c4.number_input("Intended split", min_value=0.05, max_value=1.0, value=1.0, step=0.05, key="ed_split")
+    taken = {m["variant"]: m["split"] for m in messages.values()
+             if (m["segment_id"], m["channel"]) == (new_segment, new_channel)}
+    free = remaining_share(taken)
+    new_split = c4.number_input("Intended split", min_value=0.01, max_value=1.0, value=max(free, 0.01), step=0.05,
+                                key=f"ed_split_{new_segment}_{new_channel}_{free}",  # a new free share resets it
+                                help="Share of the segment's reachable audience on this channel that gets this "
+                                     "variant. Variants never overlap; what they leave over is the hold-out "
+                                     f"(no message). Free now: {free:.0%}.")
     new_language = c5.selectbox("Language", ["en", "nl", "de"], key="ed_new_language")
     if st.button("Add message", key="ed_add"):
         with user_errors("adding the message"):
@@ -89,7 +98,16 @@ with user_errors("loading the message"):
     mask = segment_mask(engine, principal, data, detail["segment_id"])
     reached = reach_summary(mask, reach_for(engine, data))
     st.caption(f"Segment members: {int(mask.sum()):,}; reachable by {detail['channel']} for "
-               f"{detail['purpose']}: {reached.get(detail['channel'], 'n/a')}")
+               f"{detail['purpose']}: {reached.get(detail['channel'], 'n/a')}; this variant goes to "
+               f"{detail['split']:.0%} of them")
+    with st.popover("Change the split"):
+        changed_split = st.number_input("Intended split", min_value=0.01, max_value=1.0, value=float(detail["split"]),
+                                        step=0.05, key=f"ed_change_split_{message_id}")
+        if st.button("Save the split", key="ed_save_split"):
+            with user_errors("changing the split"):
+                set_split(engine, principal, message_id, changed_split)
+                st.session_state["editor_notice"] = f"This variant now goes to {changed_split:.0%} of the audience."
+                st.rerun()
     audience = audience_for_segment(engine, principal, detail["segment_id"])
     loaded = True
 if not loaded:

@@ -74,6 +74,21 @@ def insert_message(connection: Connection, actor_name: str, *, campaign_id: int,
         lock_version=0, created_by=actor_name, created_at=now, updated_at=now)).inserted_primary_key[0]
 
 
+def variant_splits(connection: Connection, campaign_id: int, segment_id: int, channel: str) -> dict[str, float]:
+    """The intended split of every variant of one segment × channel message in a campaign."""
+    return {row.variant: row.split for row in connection.execute(
+        select(messages.c.variant, messages.c.split).where(
+            messages.c.campaign_id == campaign_id, messages.c.segment_id == segment_id,
+            messages.c.channel == channel))}
+
+
+def update_split(connection: Connection, actor_name: str, message: dict[str, Any], split: float) -> None:
+    """Change a message's intended split (not part of its content: approvals stay valid)."""
+    _guarded_update(connection, message, split=split)
+    append_audit(connection, actor_name, "message.split", "message", message["id"],
+                 {"before": message["split"], "after": split})
+
+
 def read_message(bind: Engine | Connection, message_id: int) -> dict[str, Any]:
     if isinstance(bind, Engine):
         with bind.connect() as connection:

@@ -200,3 +200,21 @@ def test_the_waiting_time_filter_hides_messages_that_just_arrived(app_db):
     reviewer.selectbox(key="rq_waiting").select("1 day").run()
     assert not reviewer.exception, reviewer.exception
     assert any("Nothing matches these filters" in info.value for info in reviewer.info)
+
+
+def test_the_marketer_halves_variant_a_and_adds_variant_b_in_the_editor(app_db):
+    from store.campaigns import read_messages
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
+    first = create_message(app_db, people["mark"], campaign, segment, "email")
+    app = open_page(people["mark"], "pages/message_editor.py")
+    app.number_input(key=f"ed_change_split_{first}").set_value(0.5)
+    app.button(key="ed_save_split").click().run()
+    assert not app.exception, app.exception
+    assert read_message(app_db, first)["split"] == 0.5
+    app.text_input(key="ed_new_variant").input("B")
+    assert app.number_input(key=f"ed_split_{segment}_email_0.5").value == 0.5  # the free share is offered
+    app.button(key="ed_add").click().run()
+    assert not app.exception, app.exception
+    assert sorted((m["variant"], m["split"]) for m in read_messages(app_db, campaign)) == [("A", 0.5), ("B", 0.5)]
