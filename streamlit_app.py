@@ -8,6 +8,7 @@ from store.accounts import count_users
 from ui.auth import NOTICE_KEY, current_principal, end_session
 from ui.context import get_engine
 from ui.navigation import PUBLIC_URL_PATH, SECTION_ORDER, pages_for
+from ui.session_cookie import write_pending_cookie
 
 st.set_page_config(page_title="Amanah", page_icon=":material/verified_user:", layout="wide")
 
@@ -20,6 +21,7 @@ if count_users(engine) == 0:
     st.stop()
 
 principal = current_principal(engine)
+write_pending_cookie()  # after sign-in, resume or sign-out: write or clear the browser's session cookie
 if principal is None:
     navigation = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:",
                                         url_path=PUBLIC_URL_PATH, default=True)], position="hidden")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from store.accounts import change_own_password
-from ui.auth import NOTICE_KEY, require_roles
+from ui.auth import NOTICE_KEY, remember_browser, require_roles
 from ui.context import get_engine
 from ui.display import md
 from ui.errors import user_errors
@@ -29,7 +29,8 @@ if submitted:
         st.error("The two new passwords differ.")
     else:
         with user_errors("changing your password"):
-            change_own_password(engine, principal, current, new)
-            st.success("Your password was changed.")
+            change_own_password(engine, principal, current, new)  # signs out every other browser
+            remember_browser(engine, principal)
+            st.success("Your password was changed; other browsers signed in as you were signed out.")
             if principal.must_change_password:
                 st.rerun()

@@ -23,7 +23,7 @@ from store.audit import append_audit
 from store.authz import Principal, Role, check_role, requires
 from store.db import WRITE
 from store.policy import effective_setting
-from store.schema import login_attempts, user_roles, users, utcnow
+from store.schema import browser_sessions, login_attempts, user_roles, users, utcnow
 
 SIGN_IN_FAILED = (
     "Sign-in failed. Check your username and password; after several failed attempts, wait a few "
@@ -218,6 +218,12 @@ def set_roles(engine: Engine, actor: Principal, user_id: int, roles: Iterable[st
                      {"username": row.username, "before": before, "after": chosen})
 
 
+def _revoke_browser_sessions(connection: Connection, user_id: int) -> None:
+    """Sign the user out in every browser (their password changed or their account was disabled)."""
+    connection.execute(update(browser_sessions).where(
+        browser_sessions.c.user_id == user_id, browser_sessions.c.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
 @requires("admin", action="enable or disable users")
 def set_active(engine: Engine, actor: Principal, user_id: int, active: bool) -> None:
     with _write(engine) as connection, connection.begin():
@@ -228,6 +234,8 @@ def set_active(engine: Engine, actor: Principal, user_id: int, active: bool) -> 
             raise AccountError("This is the last active admin; it cannot be disabled.")
         connection.execute(update(users).where(users.c.id == user_id)
                            .values(is_active=bool(active), updated_at=utcnow()))
+        if not active:
+            _revoke_browser_sessions(connection, user_id)
         append_audit(connection, actor.username, "user.enable" if active else "user.disable", "user",
                      user_id, {"username": row.username})
 
@@ -241,6 +249,7 @@ def reset_password(engine: Engine, actor: Principal, user_id: int, new_password:
         connection.execute(update(users).where(users.c.id == user_id).values(
             password_hash=hash_password(new_password), must_change_password=True, updated_at=utcnow()))
         connection.execute(delete(login_attempts).where(login_attempts.c.name_hash == _name_hash(row.username)))
+        _revoke_browser_sessions(connection, user_id)
         append_audit(connection, actor.username, "user.reset_password", "user", user_id,
                      {"username": row.username})
 
@@ -257,6 +266,7 @@ def change_own_password(engine: Engine, actor: Principal, current_password: str,
             raise AccountError("Choose a password different from the current one.")
         connection.execute(update(users).where(users.c.id == actor.user_id).values(
             password_hash=hash_password(new_password), must_change_password=False, updated_at=utcnow()))
+        _revoke_browser_sessions(connection, actor.user_id)  # the UI opens a fresh one for this browser
         append_audit(connection, actor.username, "user.change_password", "user", actor.user_id, {})
 
 

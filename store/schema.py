@@ -79,6 +79,19 @@ login_attempts = Table(
     Column("locked_until", UTCDateTime(), nullable=True),
 )
 
+# A browser that stays signed in across reloads: only the SHA-256 of its random token is stored.
+browser_sessions = Table(
+    "browser_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
 roles = Table(
     "roles",
     metadata,

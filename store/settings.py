@@ -67,6 +67,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AMANAH_SESSION_IDLE_MINUTES", 30, int,
             "Minutes without interaction after which a signed-in session expires.",
             policy=True, minimum=1),
+    Setting("AMANAH_REMEMBER_SIGN_IN_HOURS", 12, int,
+            "Hours a browser stays signed in across page reloads and new tabs (a secure random token in a "
+            "cookie, revocable, still subject to the idle limit); 0 signs out on every reload.",
+            policy=True, minimum=0),
     Setting("AMANAH_PASSWORD_MIN_LENGTH", 12, int,
             "Minimum length of a local account password.", policy=True, minimum=8),
     Setting("AMANAH_LOGIN_MAX_FAILURES", 5, int,
