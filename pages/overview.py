@@ -27,6 +27,11 @@ with user_errors("loading your overview"):
         customers = [row for row in found if row["kind"] == "customers"]
         if customers:
             columns[1].metric("Customers in newest dataset", f"{customers[0]['row_count']:,}")
+    if principal.has("marketer"):
+        sent_back = list_messages(engine, principal, state="changes_requested")
+        if sent_back:
+            st.warning(f"{len(sent_back)} message(s) came back from review with requested changes — open the "
+                       "Message editor to see the reviewer's comments.")
     if principal.has("reviewer"):
         waiting = list_messages(engine, principal, state="submitted")
         columns[2 if not principal.has("admin") else 1].metric("Messages waiting for your review", len(waiting))

@@ -218,3 +218,19 @@ def test_the_marketer_halves_variant_a_and_adds_variant_b_in_the_editor(app_db):
     app.button(key="ed_add").click().run()
     assert not app.exception, app.exception
     assert sorted((m["variant"], m["split"]) for m in read_messages(app_db, campaign)) == [("A", 0.5), ("B", 0.5)]
+
+
+def test_the_marketer_home_page_points_at_messages_sent_back(app_db):
+    from campaigns.service import decide, save_version, submit
+
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.")
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    home = open_page(people["mark"], "pages/overview.py")
+    assert not any("came back from review" in warning.value for warning in home.warning)
+    decide(app_db, people["rita"], message_id, "request_changes", read_message(app_db, message_id)["lock_version"],
+           "Name the winter dates, please.")
+    home = open_page(people["mark"], "pages/overview.py")
+    assert any("1 message(s) came back from review" in warning.value for warning in home.warning)
