@@ -21,12 +21,16 @@ from campaigns.variants import check_splits
 from campaigns.workflow import Waiver, content_hash, finding_key, transition, valid_waiver_keys, verdict_worsened
 from compliance import Audience, detect_language, screen
 from compliance.tuning import ruleset_in_force
+from segmentation.service import SegmentableData, segment_mask, segmentable_data
 from store import campaigns as campaign_store
-from store.authz import Principal, requires
-from store.datasets import read_dataset_frame
+from store.authz import Principal, requires, system_principal
 from store.segments import get_segment, list_segments
 
 CONTENT_KEYS = ("body", "subject", "title", "preheader")
+
+
+AGE_COLUMN_NAMES = frozenset({"age", "leeftijd", "alter"})  # en, nl, de
+BIRTH_DATE_COLUMN_NAMES = frozenset({"birth_date", "date_of_birth", "geboortedatum", "geburtsdatum"})
 
 
 class CampaignError(ValueError):
@@ -91,16 +95,27 @@ def set_split(engine: Engine, actor: Principal, message_id: int, split: float) -
 
 
 @requires("marketer", "reviewer", "manager", action="read a segment's audience")
-def audience_for_segment(engine: Engine, actor: Principal, segment_id: int) -> Audience:
-    """Who the message goes to, as the screening rules need it (minors, targeting by age or gender)."""
+def audience_for_segment(engine: Engine, actor: Principal, segment_id: int,
+                         data: SegmentableData | None = None) -> Audience:
+    """Who the message goes to, as the screening rules need it (minors, targeting by age or gender).
+
+    The ages are those of the segment's members, not of the whole customer table. ``data`` is the prepared
+    dataset when the caller already has it (the editor's cache); otherwise it is read. Only aggregates leave
+    this function, so the members are evaluated on the service's own authority (a reviewer may judge a message
+    for an audience without being allowed to browse the segment).
+    """
     segment = get_segment(engine, actor, segment_id)
+    evaluator = system_principal("screening")
+    if data is None or data.info["id"] != segment["dataset_id"]:
+        data = segmentable_data(engine, evaluator, segment["dataset_id"])
+    members = data.frame.loc[segment_mask(engine, evaluator, data, segment_id).to_numpy()]
+    age_column = next((column for column in members.columns if str(column).lower() in AGE_COLUMN_NAMES), None)
+    ages = (pd.to_numeric(members[age_column], errors="coerce").dropna() if age_column is not None
+            else pd.Series(dtype=float))
     used = set(segment["columns_used"])
-    frame = read_dataset_frame(engine, segment["dataset_id"], columns=None)
-    ages = pd.to_numeric(frame["age"], errors="coerce") if "age" in frame else pd.Series(dtype=float)
-    minors = float((ages < 18).mean()) if len(ages.dropna()) else None
-    return Audience(min_age=int(ages.min()) if len(ages.dropna()) else None,
-                    max_age=int(ages.max()) if len(ages.dropna()) else None, share_minors=minors,
-                    selected_by_age=bool({"age", "birth_date"} & used),
+    return Audience(min_age=int(ages.min()) if len(ages) else None, max_age=int(ages.max()) if len(ages) else None,
+                    share_minors=float((ages < 18).mean()) if len(ages) else None,
+                    selected_by_age=bool(used & (AGE_COLUMN_NAMES | BIRTH_DATE_COLUMN_NAMES)),
                     selected_by_gender="gender" in used)
 
 

@@ -277,3 +277,20 @@ def test_export_only_approved_unchanged_messages_with_consented_audience(people,
     save_version(store, people["mark"], message_id, body=CLEAN + " Changed.")  # changed after approval
     with pytest.raises(ExportError):
         export_campaign(store, people["mark"], campaign)
+
+
+def test_the_audience_is_the_segment_members_not_the_whole_table(people, store):
+    from campaigns.service import audience_for_segment
+
+    ids = seed_demo(store, people["mark"], rows=600, campaign=False)
+    data = segmentable_data(store, people["mark"], ids["customers"])
+    ages = data.frame["age"]
+    assert (ages < 18).any(), "the demo data should contain minors for this test"
+    adults = save_rule_segment(store, people["mark"], data, "Adults only",
+                               {"all": [{"column": "age", "op": ">=", "value": 18}]}, "demographic")
+    teens = save_rule_segment(store, people["mark"], data, "Teens",
+                              {"all": [{"column": "age", "op": "<", "value": 18}]}, "demographic")
+    for_adults = audience_for_segment(store, people["rita"], adults)  # a reviewer may ask, too
+    assert for_adults.min_age >= 18 and for_adults.share_minors == 0.0 and for_adults.selected_by_age
+    for_teens = audience_for_segment(store, people["mark"], teens, data=data)
+    assert for_teens.max_age < 18 and for_teens.share_minors == 1.0
