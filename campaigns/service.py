@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from campaigns.channels import check_message
+from campaigns.channels import CHANNELS, check_message
 from campaigns.smart import SmartGoal, has_errors, validate_goal
 from campaigns.variants import check_splits
 from campaigns.workflow import Waiver, content_hash, finding_key, transition, valid_waiver_keys, verdict_worsened
@@ -65,6 +65,25 @@ def create_campaign(engine: Engine, actor: Principal, *, name: str, dataset_id: 
         engine, actor.username, name=name, dataset_id=dataset_id, core_message=core_message.strip(),
         budget=budget, start_date=start, end_date=end, goal=_goal_dict(goal),
         segments={segment_id: dict(segments[segment_id]["marketing"] or {}) for segment_id in segment_ids})
+
+
+@requires("marketer", action="plan campaigns")
+def update_segment_plan(engine: Engine, actor: Principal, campaign_id: int, segment_id: int, *,
+                        value_proposition: str = "", product: str = "", price: str = "", place: str = "",
+                        promotion: str = "", channels: list[str] | tuple[str, ...] = ()) -> None:
+    """The campaign's value proposition, 4P and chosen channels for one target segment.
+
+    Prefilled from the segment profile when the campaign is created; the channels are the marketer's choice
+    (``campaigns.channels.suggest_channels`` only advises).
+    """
+    unknown = [channel for channel in channels if channel not in CHANNELS]
+    if unknown:
+        raise CampaignError(f"Unknown channel(s) {', '.join(unknown)}; choose from {', '.join(CHANNELS)}.")
+    texts = {"value_proposition": value_proposition, "product": product, "price": price, "place": place,
+             "promotion": promotion}
+    plan = {key: (value or "").strip()[:2000] for key, value in texts.items()}
+    plan["channels"] = list(dict.fromkeys(channels))
+    campaign_store.update_segment_plan(engine, actor.username, campaign_id, segment_id, plan)
 
 
 @requires("marketer", action="add messages")
@@ -378,4 +397,4 @@ def review_findings(engine: Engine, actor: Principal, message_id: int,
 __all__ = ["CampaignError", "add_comment", "audience_for_segment", "create_campaign", "create_message", "decide",
            "detect_language", "exportable", "grant_waiver", "list_campaigns", "list_messages", "message_detail",
            "recheck_approved", "rescreen_approved", "review_findings", "save_version", "set_split", "submit",
-           "withdraw"]
+           "update_segment_plan", "withdraw"]

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from campaigns.channels import suggest_channels
+from campaigns.channels import CHANNELS, suggest_channels
 from campaigns.export import export_campaign
-from campaigns.service import create_campaign, list_campaigns, list_messages
+from campaigns.service import create_campaign, list_campaigns, list_messages, update_segment_plan
 from campaigns.smart import SmartGoal, validate_goal
 from kpis.registry import KPI_BY_KEY
 from segmentation.service import segment_mask
@@ -18,6 +18,21 @@ from ui.context import get_engine
 from ui.display import md, show_table
 from ui.errors import user_errors
 from ui.segment_cache import prepared, reach_for, reach_summary
+
+
+def channel_advice(data, segment_id: int) -> tuple[int, list]:
+    """Members of a segment and the channels suggested for it (traits and consent), best first."""
+    mask = segment_mask(engine, principal, data, segment_id)
+    reached = reach_summary(mask, reach_for(engine, data))
+    ages = data.frame.loc[mask.to_numpy(), "age"] if "age" in data.frame else pd.Series(dtype=float)
+    business = data.frame.loc[mask.to_numpy(), "customer_type"].eq("business").mean() \
+        if "customer_type" in data.frame else 0.0
+    size = max(int(mask.sum()), 1)
+    advice = suggest_channels({"median_age": float(ages.median()) if len(ages) else None,
+                               "business_share": float(business)},
+                              {channel: count / size for channel, count in reached.items()})
+    return int(mask.sum()), advice
+
 
 principal = require_roles("marketer", "manager")
 engine = get_engine()
@@ -43,6 +58,43 @@ with user_errors("loading campaigns"):
 
 if not principal.has("marketer"):
     st.stop()
+
+if existing:
+    with st.expander("Plan per target segment: value proposition, 4P and channels"):
+        by_id = {campaign["id"]: campaign for campaign in existing}
+        plan_campaign = by_id[st.selectbox("Campaign", list(by_id), format_func=lambda c: by_id[c]["name"],
+                                           key="plan_campaign")]
+        with user_errors("loading the segment plan"):
+            target_names = {row["id"]: row["name"] for row in list_segments(engine, principal,
+                                                                              plan_campaign["dataset_id"])
+                            if row["id"] in plan_campaign["segments"]}
+            plan_segment = st.selectbox("Target segment", list(target_names), format_func=target_names.get,
+                                        key="plan_segment")
+            plan = plan_campaign["segments"].get(plan_segment) or {}
+            members, advice = channel_advice(prepared(engine, principal, plan_campaign["dataset_id"]), plan_segment)
+            st.caption(f"{members:,} members. Suggested channels: "
+                       + "; ".join(f"**{s.channel}** ({', '.join(s.reasons[:2])})" for s in advice[:4]))
+            form_key = f"plan_{plan_campaign['id']}_{plan_segment}"
+            with st.form(form_key):
+                value_proposition = st.text_area("Value proposition", value=plan.get("value_proposition", ""),
+                                                 max_chars=2000, key=f"{form_key}_vp")
+                p1, p2 = st.columns(2)
+                product = p1.text_area("Product", value=plan.get("product", ""), max_chars=2000,
+                                       key=f"{form_key}_product")
+                price = p2.text_area("Price", value=plan.get("price", ""), max_chars=2000, key=f"{form_key}_price")
+                place = p1.text_area("Place", value=plan.get("place", ""), max_chars=2000, key=f"{form_key}_place")
+                promotion = p2.text_area("Promotion", value=plan.get("promotion", ""), max_chars=2000,
+                                         key=f"{form_key}_promotion")
+                planned = [c for c in plan.get("channels") or [s.channel for s in advice[:2]] if c in CHANNELS]
+                channels = st.multiselect("Channels (the suggestion is preselected; your choice counts)", CHANNELS,
+                                          default=planned, key=f"{form_key}_channels")
+                if st.form_submit_button("Save the segment plan"):
+                    update_segment_plan(engine, principal, plan_campaign["id"], plan_segment,
+                                        value_proposition=value_proposition, product=product, price=price,
+                                        place=place, promotion=promotion, channels=channels)
+                    st.session_state["campaign_notice"] = (f"Plan for {target_names[plan_segment]} in "
+                                                           f"{plan_campaign['name']} saved.")
+                    st.rerun()
 
 if existing:
     with st.expander("Export approved messages for sending"):
@@ -102,19 +154,10 @@ for problem in validate_goal(goal, today=date.today()):
 if chosen:
     with user_errors("preparing channel advice"):
         data = prepared(engine, principal, dataset_id)
-        reach = reach_for(engine, data)
         for segment_id in chosen:
-            mask = segment_mask(engine, principal, data, segment_id)
-            reached = reach_summary(mask, reach)
-            ages = data.frame.loc[mask.to_numpy(), "age"] if "age" in data.frame else pd.Series(dtype=float)
-            business = data.frame.loc[mask.to_numpy(), "customer_type"].eq("business").mean() \
-                if "customer_type" in data.frame else 0.0
-            size = max(int(mask.sum()), 1)
-            advice = suggest_channels({"median_age": float(ages.median()) if len(ages) else None,
-                                       "business_share": float(business)},
-                                      {channel: count / size for channel, count in reached.items()})
+            members, advice = channel_advice(data, segment_id)
             marketing = segments[segment_id]["marketing"] or {}
-            st.markdown(f"**{md(segments[segment_id]['name'])}** · {int(mask.sum()):,} members · suggested channels: "
+            st.markdown(f"**{md(segments[segment_id]['name'])}** · {members:,} members · suggested channels: "
                         + ", ".join(f"{s.channel} ({'; '.join(s.reasons[:1])})" for s in advice[:3]))
             if marketing:
                 st.caption(" · ".join(f"{k}: {md(v)}" for k, v in marketing.items() if v))

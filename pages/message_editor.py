@@ -50,7 +50,9 @@ messages = {row["id"]: row for row in list_messages(engine, principal, campaign_
 with st.expander("Add a message (segment × channel, optionally an A/B variant)"):
     c1, c2, c3, c4, c5 = st.columns(5)
     new_segment = c1.selectbox("Segment", list(segment_names), format_func=segment_names.get, key="ed_new_segment")
-    new_channel = c2.selectbox("Channel", CHANNELS, key="ed_new_channel")
+    planned = [c for c in (campaign["segments"].get(new_segment) or {}).get("channels") or [] if c in CHANNELS]
+    new_channel = c2.selectbox("Channel", planned + [c for c in CHANNELS if c not in planned], key="ed_new_channel",
+                               format_func=lambda c: f"{c} (planned)" if c in planned else c)
     new_variant = c3.text_input("Variant", value="A", key="ed_new_variant", max_chars=40)
     taken = {m["variant"]: m["split"] for m in messages.values()
              if (m["segment_id"], m["channel"]) == (new_segment, new_channel)}

@@ -44,6 +44,20 @@ def insert_campaign(engine: Engine, actor_name: str, *, name: str, dataset_id: i
     return campaign_id
 
 
+def update_segment_plan(engine: Engine, actor_name: str, campaign_id: int, segment_id: int,
+                        plan: dict[str, Any]) -> None:
+    """Replace the campaign's plan for one target segment (value proposition, 4P, channels)."""
+    with _write(engine) as connection, connection.begin():
+        result = connection.execute(update(campaign_segments).where(
+            campaign_segments.c.campaign_id == campaign_id, campaign_segments.c.segment_id == segment_id).values(
+            marketing=plan))
+        if result.rowcount != 1:
+            raise ValueError("That segment is not a target of this campaign.")
+        connection.execute(update(campaigns).where(campaigns.c.id == campaign_id).values(updated_at=utcnow()))
+        append_audit(connection, actor_name, "campaign.segment_plan", "campaign", campaign_id,
+                     {"segment_id": segment_id, "fields": sorted(key for key, value in plan.items() if value)})
+
+
 def read_campaigns(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         rows = [dict(row._mapping) for row in connection.execute(select(campaigns).order_by(campaigns.c.id.desc()))]

@@ -234,3 +234,21 @@ def test_the_marketer_home_page_points_at_messages_sent_back(app_db):
            "Name the winter dates, please.")
     home = open_page(people["mark"], "pages/overview.py")
     assert any("1 message(s) came back from review" in warning.value for warning in home.warning)
+
+
+def test_the_segment_plan_is_prefilled_editable_and_drives_the_channel_list(app_db):
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
+    app = open_page(people["mark"], "pages/campaign_planner.py")
+    form_key = f"plan_{campaign}_{segment}"
+    assert app.multiselect(key=f"{form_key}_channels").value  # a suggestion is preselected
+    app.text_area(key=f"{form_key}_vp").input("Warm, durable basics for every winter")
+    app.text_area(key=f"{form_key}_price").input("Fair prices, no credit or interest offers")
+    app.multiselect(key=f"{form_key}_channels").set_value(["sms", "email"])
+    next(button for button in app.button if button.label == "Save the segment plan").click().run()
+    assert not app.exception, app.exception
+    saved = read_campaigns(app_db)[0]["segments"][segment]
+    assert saved["value_proposition"] == "Warm, durable basics for every winter"
+    assert saved["channels"] == ["sms", "email"]
+    editor = open_page(people["mark"], "pages/message_editor.py")
+    assert editor.selectbox(key="ed_new_channel").options[:2] == ["sms (planned)", "email (planned)"]

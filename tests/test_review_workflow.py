@@ -294,3 +294,17 @@ def test_the_audience_is_the_segment_members_not_the_whole_table(people, store):
     assert for_adults.min_age >= 18 and for_adults.share_minors == 0.0 and for_adults.selected_by_age
     for_teens = audience_for_segment(store, people["mark"], teens, data=data)
     assert for_teens.max_age < 18 and for_teens.share_minors == 1.0
+
+
+def test_the_segment_plan_keeps_known_channels_and_trims_text(people, store):
+    from campaigns.service import update_segment_plan
+    from store.campaigns import read_campaign
+
+    campaign, segment, _ = _setup(store, people)
+    with pytest.raises(CampaignError, match="Unknown channel"):
+        update_segment_plan(store, people["mark"], campaign, segment, channels=["carrier pigeon"])
+    update_segment_plan(store, people["mark"], campaign, segment, value_proposition="  Lasting quality  ",
+                        channels=["email", "email", "linkedin"])
+    plan = read_campaign(store, campaign)["segments"][segment]
+    assert plan["value_proposition"] == "Lasting quality" and plan["channels"] == ["email", "linkedin"]
+    assert verify_audit_chain(store).ok
