@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from campaigns.service import exportable, recheck_approved
+from campaigns.review import recheck_approved
+from campaigns.service import exportable
 from campaigns.variants import HOLDOUT, assign_variants
 from privacy.exports import to_csv_bytes, to_xlsx_bytes
 from privacy.minimisation import PURPOSES

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from campaigns.service import recheck_approved
+from campaigns.review import recheck_approved
 from compliance import Audience, RulePackError, export_pack_yaml, validate_pack
 from compliance.tuning import build_ruleset, pack_from_text, ruleset_in_force, save_tuning, tuning_in_force
 from store.rule_overlays import overlay_history

@@ -5,16 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from campaigns.service import (
-    decide,
-    grant_waiver,
-    list_campaigns,
-    list_messages,
-    message_detail,
-    recheck_approved,
-    rescreen_approved,
-    review_findings,
-)
+from campaigns.review import decide, grant_waiver, recheck_approved, rescreen_approved, review_findings
+from campaigns.service import list_campaigns, list_messages, message_detail
 from store.segments import list_segments
 from ui.auth import require_roles
 from ui.context import get_engine

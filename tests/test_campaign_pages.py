@@ -136,7 +136,8 @@ def test_a_waiver_without_a_real_reason_is_refused_on_the_page(app_db):
 
 
 def test_the_review_queue_rechecks_approvals_after_a_rule_change(app_db):
-    from campaigns.service import decide, save_version, submit
+    from campaigns.review import decide
+    from campaigns.service import save_version, submit
     from compliance.tuning import save_tuning
 
     people, ids, segment = _world(app_db)
@@ -154,7 +155,8 @@ def test_the_review_queue_rechecks_approvals_after_a_rule_change(app_db):
 
 
 def test_the_reviewer_compares_the_resubmitted_version_with_the_one_sent_back(app_db):
-    from campaigns.service import decide, save_version, submit
+    from campaigns.review import decide
+    from campaigns.service import save_version, submit
 
     people, ids, segment = _world(app_db)
     campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
@@ -221,7 +223,8 @@ def test_the_marketer_halves_variant_a_and_adds_variant_b_in_the_editor(app_db):
 
 
 def test_the_marketer_home_page_points_at_messages_sent_back(app_db):
-    from campaigns.service import decide, save_version, submit
+    from campaigns.review import decide
+    from campaigns.service import save_version, submit
 
     people, ids, segment = _world(app_db)
     campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")

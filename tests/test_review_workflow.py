@@ -5,18 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from campaigns.review import decide, grant_waiver, recheck_approved, rescreen_approved, review_findings
 from campaigns.service import (
     CampaignError,
     create_campaign,
     create_message,
-    decide,
     exportable,
-    grant_waiver,
     list_messages,
     message_detail,
-    recheck_approved,
-    rescreen_approved,
-    review_findings,
     save_version,
     submit,
 )

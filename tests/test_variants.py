@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from campaigns.service import create_campaign, create_message, decide, save_version, set_split, submit
+from campaigns.review import decide
+from campaigns.service import create_campaign, create_message, save_version, set_split, submit
 from campaigns.smart import SmartGoal
 from campaigns.variants import HOLDOUT, SplitError, assign_variants, check_splits, remaining_share
 from data.seed import seed_demo
