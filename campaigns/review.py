@@ -36,6 +36,17 @@ def _waivers(connection: Connection, message: dict[str, Any], version: int) -> l
             and e["version"] == version]
 
 
+def _judge_current_version(engine: Engine, actor: Principal, message_id: int):
+    """The message, its current version, its authors, the version's waivers and its screening now."""
+    with engine.connect() as connection:
+        message = campaign_store.read_message(connection, message_id)
+        version = current_version(connection, message)
+        authors = _authors(connection, message)
+        waivers = _waivers(connection, message, version["version"])
+    result, _ = screen_message(engine, actor, message, version["content"])  # judged with the rules in force now
+    return message, version, authors, waivers, result
+
+
 @requires("reviewer", action="review messages")
 def decide(engine: Engine, actor: Principal, message_id: int, action: str, expected_lock: int, comment: str = "",
            today: date | None = None) -> str:
@@ -47,12 +58,7 @@ def decide(engine: Engine, actor: Principal, message_id: int, action: str, expec
     today = today or date.today()
     # Read and screen first (a second connection inside the write transaction would wait on SQLite's
     # lock); the lock_version check at write time makes sure nothing changed in between.
-    with engine.connect() as connection:
-        message = campaign_store.read_message(connection, message_id)
-        version = current_version(connection, message)
-        authors = _authors(connection, message)
-        waivers = _waivers(connection, message, version["version"])
-    result, _ = screen_message(engine, actor, message, version["content"])  # judged with the rules in force now
+    message, version, authors, waivers, result = _judge_current_version(engine, actor, message_id)
     blocks = {finding_key(f.rule_id, f.matched_text) for f in result.findings if f.severity == "block"}
     waived = valid_waiver_keys(waivers, today=today, author_ids=authors)
     new_state = transition(message["state"], action, actor=actor.username, author_ids=authors,
@@ -150,12 +156,7 @@ def review_findings(engine: Engine, actor: Principal, message_id: int,
     granted_by — or None) and ``waiver_problem`` (why the actor cannot waive it, or None).
     """
     today = today or date.today()
-    with engine.connect() as connection:
-        message = campaign_store.read_message(connection, message_id)
-        version = current_version(connection, message)
-        authors = _authors(connection, message)
-        waivers = _waivers(connection, message, version["version"])
-    result, _ = screen_message(engine, actor, message, version["content"])
+    _, _, authors, waivers, result = _judge_current_version(engine, actor, message_id)
     valid = {waiver.key: waiver for waiver in waivers if waiver.is_valid(today, authors)}
     own_work = actor.username in authors
     findings = []

@@ -184,29 +184,28 @@ def current_version(connection: Connection, message: dict[str, Any]) -> dict[str
     return versions[-1]
 
 
-@requires("marketer", action="submit messages for review")
-def submit(engine: Engine, actor: Principal, message_id: int, expected_lock: int) -> None:
+def _move_current_version(engine: Engine, actor: Principal, message_id: int, expected_lock: int, action: str) -> None:
+    """An author's state change of the current version (submit, withdraw), guarded by the lock version."""
     with campaign_store.write_transaction(engine) as connection, connection.begin():
         message = campaign_store.read_message(connection, message_id)
         version = current_version(connection, message)
-        new_state = transition(message["state"], "submit", actor=actor.username, author_ids=set(),
+        new_state = transition(message["state"], action, actor=actor.username, author_ids=set(),
                                has_block_findings=False, waived_findings=set(), all_block_findings=set())
         campaign_store.record_transition(connection, actor.username, {**message, "lock_version": expected_lock},
-                                         kind="submit", new_state=new_state, content_hash=version["content_hash"],
+                                         kind=action, new_state=new_state, content_hash=version["content_hash"],
                                          ruleset_version=version["ruleset_version"])
+
+
+@requires("marketer", action="submit messages for review")
+def submit(engine: Engine, actor: Principal, message_id: int, expected_lock: int) -> None:
+    """Send the current version to the review queue."""
+    _move_current_version(engine, actor, message_id, expected_lock, "submit")
 
 
 @requires("marketer", action="withdraw messages from review")
 def withdraw(engine: Engine, actor: Principal, message_id: int, expected_lock: int) -> None:
     """Take a submitted message back to draft to change it (before a reviewer decided)."""
-    with campaign_store.write_transaction(engine) as connection, connection.begin():
-        message = campaign_store.read_message(connection, message_id)
-        version = current_version(connection, message)
-        new_state = transition(message["state"], "withdraw", actor=actor.username, author_ids=set(),
-                               has_block_findings=False, waived_findings=set(), all_block_findings=set())
-        campaign_store.record_transition(connection, actor.username, {**message, "lock_version": expected_lock},
-                                         kind="withdraw", new_state=new_state, content_hash=version["content_hash"],
-                                         ruleset_version=version["ruleset_version"])
+    _move_current_version(engine, actor, message_id, expected_lock, "withdraw")
 
 
 @requires("marketer", "reviewer", action="comment on messages")

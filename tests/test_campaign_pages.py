@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from campaigns.service import create_campaign, create_message
+from campaigns.review import decide
+from campaigns.service import create_campaign, create_message, save_version, submit
 from campaigns.smart import SmartGoal
 from data.seed import seed_demo
 from segmentation.service import save_rule_segment, segmentable_data
@@ -33,6 +34,20 @@ def _campaign(engine, people, ids, segment, name, core_message):
     return create_campaign(engine, people["mark"], name=name, dataset_id=ids["customers"], core_message=core_message,
                            budget=None, start=date.today(), end=date.today() + timedelta(days=30), goal=goal,
                            segment_ids=[segment])
+
+
+def _submitted(app_db, body, subject=None):
+    """A world with one e-mail message written by mark and submitted: (people, message id)."""
+    people, ids, segment = _world(app_db)
+    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
+    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
+    _resubmit(app_db, people, message_id, body, subject)
+    return people, message_id
+
+
+def _resubmit(app_db, people, message_id, body, subject=None):
+    save_version(app_db, people["mark"], message_id, body=body, subject=subject)
+    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
 
 
 def test_plan_a_campaign_in_the_browser(app_db):
@@ -85,7 +100,7 @@ def test_one_click_fix_removes_a_false_scarcity_claim(app_db):
 
 
 def test_comments_with_markdown_or_html_are_shown_literally(app_db):
-    from campaigns.service import add_comment, save_version, submit
+    from campaigns.service import add_comment
     from store.campaigns import read_message
 
     people, ids, segment = _world(app_db)
@@ -100,13 +115,7 @@ def test_comments_with_markdown_or_html_are_shown_literally(app_db):
 
 
 def test_reviewer_waives_a_blocking_finding_then_approves(app_db):
-    from campaigns.service import save_version, submit
-
-    people, ids, segment = _world(app_db)
-    campaign = _campaign(app_db, people, ids, segment, "Film night", "Cinema classics")
-    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    save_version(app_db, people["mark"], message_id, body="Casino Royale on the big screen this Friday.")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    people, message_id = _submitted(app_db, "Casino Royale on the big screen this Friday.")
     reviewer = open_page(people["rita"], "pages/review_queue.py")
     assert reviewer.button(key="rq_approve").disabled
     assert any("needs a waiver" in caption.value for caption in reviewer.caption)
@@ -120,13 +129,7 @@ def test_reviewer_waives_a_blocking_finding_then_approves(app_db):
 
 
 def test_a_waiver_without_a_real_reason_is_refused_on_the_page(app_db):
-    from campaigns.service import save_version, submit
-
-    people, ids, segment = _world(app_db)
-    campaign = _campaign(app_db, people, ids, segment, "Film night", "Cinema classics")
-    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    save_version(app_db, people["mark"], message_id, body="Casino Royale on the big screen this Friday.")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    people, message_id = _submitted(app_db, "Casino Royale on the big screen this Friday.")
     reviewer = open_page(people["rita"], "pages/review_queue.py")
     reviewer.text_area(key="rq_waiver_reason").input("ok")
     reviewer.button(key="rq_waiver").click().run()
@@ -136,15 +139,9 @@ def test_a_waiver_without_a_real_reason_is_refused_on_the_page(app_db):
 
 
 def test_the_review_queue_rechecks_approvals_after_a_rule_change(app_db):
-    from campaigns.review import decide
-    from campaigns.service import save_version, submit
     from compliance.tuning import save_tuning
 
-    people, ids, segment = _world(app_db)
-    campaign = _campaign(app_db, people, ids, segment, "Autumn", "Quality that lasts")
-    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    save_version(app_db, people["mark"], message_id, body="Our autumn collection is built to last for years.")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    people, message_id = _submitted(app_db, "Our autumn collection is built to last for years.")
     decide(app_db, people["rita"], message_id, "approve", read_message(app_db, message_id)["lock_version"])
     save_tuning(app_db, people["rita"], {"extra_terms": {"gambling.casino": {"en": ["autumn"]}}}, {}, "rule change")
     reviewer = open_page(people["rita"], "pages/review_queue.py")
@@ -155,18 +152,10 @@ def test_the_review_queue_rechecks_approvals_after_a_rule_change(app_db):
 
 
 def test_the_reviewer_compares_the_resubmitted_version_with_the_one_sent_back(app_db):
-    from campaigns.review import decide
-    from campaigns.service import save_version, submit
-
-    people, ids, segment = _world(app_db)
-    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
-    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    save_version(app_db, people["mark"], message_id, body="Only 2 left!\nWarm quality that lasts.", subject="Hurry")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    people, message_id = _submitted(app_db, "Only 2 left!\nWarm quality that lasts.", subject="Hurry")
     decide(app_db, people["rita"], message_id, "request_changes", read_message(app_db, message_id)["lock_version"],
            "Drop the false scarcity and the pushy subject.")
-    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.", subject="Winter")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    _resubmit(app_db, people, message_id, "Warm quality that lasts.", subject="Winter")
     reviewer = open_page(people["rita"], "pages/review_queue.py")
     assert not reviewer.exception, reviewer.exception
     compared = next(frame.value for frame in reviewer.dataframe if "field" in frame.value.columns)
@@ -175,13 +164,7 @@ def test_the_reviewer_compares_the_resubmitted_version_with_the_one_sent_back(ap
 
 
 def test_the_marketer_withdraws_a_submitted_message_to_edit_it(app_db):
-    from campaigns.service import save_version, submit
-
-    people, ids, segment = _world(app_db)
-    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
-    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    people, message_id = _submitted(app_db, "Warm quality that lasts.")
     app = open_page(people["mark"], "pages/message_editor.py")
     app.button(key="ed_withdraw").click().run()
     assert not app.exception, app.exception
@@ -190,13 +173,7 @@ def test_the_marketer_withdraws_a_submitted_message_to_edit_it(app_db):
 
 
 def test_the_waiting_time_filter_hides_messages_that_just_arrived(app_db):
-    from campaigns.service import save_version, submit
-
-    people, ids, segment = _world(app_db)
-    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
-    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    people, message_id = _submitted(app_db, "Warm quality that lasts.")
     reviewer = open_page(people["rita"], "pages/review_queue.py")
     assert reviewer.button(key="rq_approve")  # listed
     reviewer.selectbox(key="rq_waiting").select("1 day").run()
@@ -223,14 +200,7 @@ def test_the_marketer_halves_variant_a_and_adds_variant_b_in_the_editor(app_db):
 
 
 def test_the_marketer_home_page_points_at_messages_sent_back(app_db):
-    from campaigns.review import decide
-    from campaigns.service import save_version, submit
-
-    people, ids, segment = _world(app_db)
-    campaign = _campaign(app_db, people, ids, segment, "Winter", "Warm quality that lasts")
-    message_id = create_message(app_db, people["mark"], campaign, segment, "email")
-    save_version(app_db, people["mark"], message_id, body="Warm quality that lasts.")
-    submit(app_db, people["mark"], message_id, read_message(app_db, message_id)["lock_version"])
+    people, message_id = _submitted(app_db, "Warm quality that lasts.")
     home = open_page(people["mark"], "pages/overview.py")
     assert not any("came back from review" in warning.value for warning in home.warning)
     decide(app_db, people["rita"], message_id, "request_changes", read_message(app_db, message_id)["lock_version"],
