@@ -1,6 +1,7 @@
 """Real browser, two users: the marketer fixes a flagged message and submits it, a reviewer approves it, the
 marketer exports it. An XSS payload in the message is shown as text and never runs."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from campaigns.smart import SmartGoal
 from data.seed import seed_demo
 from segmentation.service import save_rule_segment, segmentable_data
 from store.accounts import bootstrap_first_admin, create_user
+from store.audit import AuditFilter, list_audit, verify_audit_chain
 from store.campaigns import read_message
 from store.db import create_store_engine, upgrade
 from tests.browser_support import assert_no_exception, browser_page, chromium_path, running_app, screenshot, wait_idle
@@ -46,6 +48,13 @@ def _sign_in(page, base, username):
     wait_idle(page)
 
 
+def _sign_out(page):
+    # Wait until the server has ended the session: navigating away earlier would let the next page load
+    # resume it from the browser's session cookie, as a reload should.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("Sign in to Amanah").wait_for(timeout=30_000)
+
+
 def _open(page, title):
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True).click()
     wait_idle(page)
@@ -53,7 +62,7 @@ def _open(page, title):
 
 def test_marketer_fixes_and_submits_reviewer_approves_marketer_exports(tmp_path, monkeypatch):
     chromium_path()
-    engine, message_id, _ = _prepare(tmp_path, monkeypatch)
+    engine, message_id, author = _prepare(tmp_path, monkeypatch)
     dialogs = []
     with running_app(tmp_path) as base, browser_page() as page:
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -74,24 +83,31 @@ def test_marketer_fixes_and_submits_reviewer_approves_marketer_exports(tmp_path,
         page.get_by_role("button", name="Submit for review").click()
         page.get_by_text("Submitted").first.wait_for(timeout=30_000)
         assert_no_exception(page)
-        page.get_by_role("button", name="Sign out").click()
+        _sign_out(page)
 
         _sign_in(page, base, "rita")
         _open(page, "Review queue")
         page.get_by_role("button", name="Approve", exact=True).click()
         page.get_by_text("is now approved").wait_for(timeout=30_000)
         screenshot(page, "31-review-approved")
-        page.get_by_role("button", name="Sign out").click()
+        _sign_out(page)
 
         _sign_in(page, base, "mark")
         _open(page, "Campaigns")
         page.get_by_text("Export approved messages for sending").click()
         page.get_by_role("button", name="Prepare export").click()
-        page.get_by_role("button", name="Download").wait_for(timeout=30_000)
+        page.get_by_role("button", name=re.compile(r"^Download \(1 messages, [\d,]+ recipients\)")).wait_for(
+            timeout=30_000)
         screenshot(page, "32-export-ready")
         assert_no_exception(page)
     assert dialogs == [], "a script from user content ran in the browser"
     assert read_message(engine, message_id)["state"] == "approved"
+    assert verify_audit_chain(engine).ok
+    trail = [(row["actor"], row["action"]) for row in reversed(list_audit(engine, author, AuditFilter(limit=10_000)))]
+    journey = [("mark", "message.version"), ("mark", "message.submit"), ("rita", "message.approve"),
+               ("mark", "message.recheck"), ("mark", "campaign.export")]
+    steps = iter(trail)
+    assert all(step in steps for step in journey), f"audit trail out of order or incomplete: {trail}"
 
 
 def test_reviewer_waives_a_false_positive_in_the_browser_then_approves(tmp_path, monkeypatch):
