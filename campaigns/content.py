@@ -36,18 +36,41 @@ def line_diff(old: str, new: str) -> list[tuple[str, str | None, str | None]]:
     return rows
 
 
+_SENTENCE_END = ".!?\n"
+_LEADING_PUNCTUATION = re.compile(r"^[ \t]*(?:[!?.,;:]+|[\u2014\u2013-](?=\s))?[ \t]*")  # "! Order" → "Order"
+_DANGLING_SEPARATOR = re.compile(r"[ \t]*(?:[,;:]|\s[\u2014\u2013-])+$")  # "bij, ." / "now — ." lose ", " / " —"
+
+
 def apply_replacement(text: str, matched: str, replacement: str) -> str:
     """Replace the first occurrence of ``matched`` (a finding's text) and tidy what removal leaves behind.
 
-    An empty replacement removes the words; punctuation that then starts a sentence or doubles up, and
-    runs of spaces, are cleaned so the message still reads properly.
+    A non-empty replacement is inserted as given (screening already put it in the case of the matched
+    words). An empty replacement removes the words and repairs the sentence around them, leaving the
+    rest of the text as the marketer wrote it: at the start of a sentence the punctuation the removed
+    words ended with goes and the next word gets a capital ("Hurry, almost gone!" → "Almost gone!");
+    at the end of a clause a separator left dangling before the full stop goes ("snel bij, ." →
+    "snel bij."); elsewhere one space joins the two sides.
     """
     position = text.find(matched)
     if position < 0:
         return text
-    result = text[:position] + replacement + text[position + len(matched):]
     if replacement:
-        return result
-    result = re.sub(r"(^|(?<=[.!?]))\s*[!?.,;:]+", r"\1", result)  # "Only 2 left! Warm" → "! Warm" → "Warm"
-    result = re.sub(r"[ \t]{2,}", " ", result)
-    return result.strip()
+        return text[:position] + replacement + text[position + len(matched):]
+    before, after = text[:position].rstrip(" \t"), text[position + len(matched):]
+    if not before or before[-1] in _SENTENCE_END:
+        after = _LEADING_PUNCTUATION.sub("", after)
+        if after[:1].islower() and not after[1:2].isupper():  # "iPhone" keeps its small i
+            after = after[0].upper() + after[1:]
+        gap = " " if before and before[-1] != "\n" and after else ""
+        return (before + gap + after).strip()
+    after = after.lstrip(" \t")
+    if not after or after[0] in _SENTENCE_END or after[0] in ",;:)":
+        if not after or after[0] in _SENTENCE_END:
+            before = _DANGLING_SEPARATOR.sub("", before)
+        elif before[-1] in ",;:":
+            after = after[1:].lstrip(" \t")
+            return (before + (" " if after else "") + after).strip()
+        return (before + after).strip()
+    if before[-1] in "\u2014\u2013-" and after[0] in "\u2014\u2013-":  # "Hurry — [removed] — order" keeps one dash
+        after = after[1:].lstrip(" \t")
+    return (before + " " + after).strip()

@@ -30,15 +30,70 @@ def _string(value: Any) -> list[str]:
 
 
 def _replacement(value: Any) -> list[str]:
-    """{en|nl|de: text}: the one-click fix per language; an empty text removes the matched words."""
+    """{en|nl|de: text or list}: the one-click fix per language (see `_replacement_options` for lists)."""
     if not isinstance(value, dict):
-        return [f"expected a mapping of language (en, nl, de) to a text, got {_describe(value)}"]
+        return [f"expected a mapping of language (en, nl, de) to a text or a list of {{match, with}} pairs, "
+                f"got {_describe(value)}"]
     problems = []
-    for lang, text in value.items():
+    for lang, entry in value.items():
         if lang not in LANGUAGES:
-            problems.append(f"unknown language '{lang}' (expected {', '.join(LANGUAGES)})")
-        elif not isinstance(text, str):
-            problems.append(f"{lang}: expected a text (\"\" to remove the match), got {_describe(text)}")
+            problems.append(f"unknown language '{lang}'"
+                            f"{_did_you_mean(lang, LANGUAGES) or ' (expected ' + ', '.join(LANGUAGES) + ')'}")
+        elif isinstance(entry, list):
+            problems += [f"{lang}{problem}" for problem in _replacement_options(entry)]
+        elif not isinstance(entry, str):
+            problems.append(f"{lang}: expected a text (\"\" to remove the match) or a list of "
+                            f"{{match: <regex>, with: <text>}} pairs, got {_describe(entry)}")
+    return problems
+
+
+REPLACEMENT_OPTION_KEYS = ("match", "with")
+
+
+def _replacement_options(entries: list) -> list[str]:
+    """Problems of an ordered replacement list: {match, with} pairs, optionally ending with a fallback text."""
+    if not entries:
+        return [": expected at least one {match: <regex>, with: <text>} pair or a fallback text"]
+    problems = []
+    for position, entry in enumerate(entries):
+        where = f"[{position}]"
+        if isinstance(entry, str):
+            if position != len(entries) - 1:
+                problems.append(f"{where}: the fallback text '{entry}' must be the last entry "
+                                "(the entries after it would never be used)")
+        elif isinstance(entry, dict):
+            problems += [f"{where}: {problem}" for problem in _replacement_pair(entry)]
+        else:
+            problems.append(f"{where}: expected {{match: <regex>, with: <text>}} or a fallback text, "
+                            f"got {_describe(entry)}")
+    return problems
+
+
+def _replacement_pair(pair: dict) -> list[str]:
+    """Problems of one {match, with} pair: keys, types, the regex and the group references of ``with``."""
+    unknown = [key for key in pair if key not in REPLACEMENT_OPTION_KEYS]
+    problems = [f"unknown key '{key}'"
+                f"{_did_you_mean(key, REPLACEMENT_OPTION_KEYS) or ' (expected match and with)'}" for key in unknown]
+    if not unknown:  # an unknown key is the missing one misspelt or misnamed: one problem, not two
+        problems += [f"missing key '{key}'" for key in REPLACEMENT_OPTION_KEYS if key not in pair]
+    pattern, text = pair.get("match"), pair.get("with")
+    if "match" in pair and (not isinstance(pattern, str) or not pattern.strip()):
+        problems.append(f"match: expected a non-empty regex, got {_describe(pattern)}")
+        pattern = None
+    if "with" in pair and not isinstance(text, str):
+        problems.append(f"with: expected a text (\"\" to remove the match; quote words YAML reads as "
+                        f"true/false/numbers), got {_describe(text)}")
+        text = None
+    if isinstance(pattern, str) and pattern.strip():
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            return [*problems, f"match: bad regex '{pattern}': {exc}"]
+        if isinstance(text, str):
+            try:
+                compiled.sub(text, "")  # parses the template: bad escapes and unknown groups fail here
+            except (re.error, IndexError) as exc:
+                problems.append(f"with: '{text}' does not fit the pattern '{pattern}': {exc}")
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from compliance.language import guess_language
@@ -9,7 +10,7 @@ from compliance.loader import default_ruleset
 from compliance.matcher import Hit
 from compliance.model import LANGUAGES, Audience, Finding, ScreeningResult, stricter
 from compliance.normalise import normalise
-from compliance.rules import Rule
+from compliance.rules import Rule, resolve_replacement
 from compliance.ruleset import RuleSet
 
 LANGUAGE_CHOICES = ("auto", *LANGUAGES)
@@ -50,12 +51,79 @@ def _judge(rule: Rule, audience: Audience | None) -> tuple[str, str]:
     return severity, explanation
 
 
-def _finding(text: str, hit: Hit, rule: Rule, audience: Audience | None) -> Finding:
+_PLACEHOLDER = re.compile(r"(<[^<>]*>)")  # "<end date>": the marketer fills it in, so its case stays as written
+_SENTENCE_END = ".!?\n"
+
+
+def follow_case(replacement: str, matched: str, *, starts_sentence: bool = False) -> str:
+    """``replacement`` in the case of the words it replaces.
+
+    An ALL-CAPS match (two or more letters, none lower case) gets an all-caps replacement (placeholders
+    such as ``<end date>`` excepted); a match that starts with a capital, or starts a sentence, gets a
+    capital first letter. Otherwise the replacement stays as written: pack authors write it in lower case
+    except where a word is always capitalised (German nouns), which is therefore never lowered.
+    """
+    letters = [char for char in matched if char.isalpha()]
+    if len(letters) >= 2 and not any(char.islower() for char in letters):
+        return "".join(part if _PLACEHOLDER.fullmatch(part) else part.upper()
+                       for part in _PLACEHOLDER.split(replacement))
+    if (matched[:1].isupper() or starts_sentence) and replacement[:1].islower():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def _splits_a_word(text: str, start: int, end: int) -> bool:
+    """True when a span starts or ends inside a word or a number ("garantiert 5" of "5.000 €").
+
+    Replacing such a span would leave half a word or a stray "000 €" behind.
+    """
+    if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        return True
+    if end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        return True
+    return text[end - 1:end].isdigit() and text[end:end + 1] in (".", ",") and text[end + 1:end + 2].isdigit()
+
+
+def _ends_a_clause_after_a_word(text: str, start: int, end: int) -> bool:
+    """True when a span follows a word and ends its clause: removing it would orphan that word.
+
+    "Our coats are [selling fast]." or "Al [38 klanten hebben besteld]." would become "Our coats are."
+    and "Al."; "Hurry, [only 2 left]!" and "Order now — [don't miss out]." lose nothing they need.
+    """
+    before = text[:start].rstrip(" \t")
+    after = text[end:].lstrip(" \t")
+    return bool(before) and before[-1].isalnum() and (not after or after[0] in ".!?,;:)\n\u2014\u2013")
+
+
+def _replacement(text: str, hit: Hit, rule: Rule, message_lang: str | None) -> str | None:
+    """The one-click fix for this hit, in the case of the matched words (None: the rule offers none here).
+
+    The message's own language is tried first: a timer read-out found by an English pattern in a Dutch
+    message should become Dutch text. When that language offers nothing for these words, the hit's
+    language does (English loan phrases get English wording).
+    """
+    if not rule.replacement or _splits_a_word(text, hit.start, hit.end):
+        return None
+    matched = text[hit.start:hit.end]
+    resolved = None
+    if message_lang is not None and message_lang != hit.lang and message_lang in rule.replacement:
+        resolved = resolve_replacement(rule.replacement[message_lang], matched)
+    if resolved is None:
+        resolved = rule.replacement_for(hit.lang, matched)
+    if resolved == "" and _ends_a_clause_after_a_word(text, hit.start, hit.end):
+        return None
+    if not resolved:  # None, or "" (remove): nothing to put in a case
+        return resolved
+    before = text[:hit.start].rstrip(" \t")
+    return follow_case(resolved, matched, starts_sentence=not before or before[-1] in _SENTENCE_END)
+
+
+def _finding(text: str, hit: Hit, rule: Rule, audience: Audience | None, message_lang: str | None) -> Finding:
     severity, explanation = _judge(rule, audience)
     return Finding(rule_id=rule.id, category=rule.category, severity=severity, matched_text=text[hit.start:hit.end],
                    start=hit.start, end=hit.end, explanation=explanation, suggestion=rule.suggestion,
                    source=rule.source, language=hit.lang,
-                   replacement=rule.replacement.get(hit.lang, rule.replacement.get("en")))
+                   replacement=_replacement(text, hit, rule, message_lang))
 
 
 def screen(text: str, *, ruleset: RuleSet | None = None, lang: str = "auto",
@@ -74,7 +142,8 @@ def screen(text: str, *, ruleset: RuleSet | None = None, lang: str = "auto",
     if not hits:  # most messages: skip building and sorting findings
         return ScreeningResult("pass", (), (), ruleset.version, language)
     rules = ruleset.rules
-    findings = [_finding(text, hit, rules[hit.rule_index], audience) for hit in hits]
+    message_lang = language if languages is not _ALL_LANGUAGES else None  # None: the language is a guess
+    findings = [_finding(text, hit, rules[hit.rule_index], audience, message_lang) for hit in hits]
     return ScreeningResult.from_findings(findings, ruleset.version, language)
 
 
