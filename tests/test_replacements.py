@@ -135,7 +135,7 @@ def test_every_shipped_replacement_covers_all_three_languages():
     with_fixes = {rule.id: set(rule.replacement) for rule in ruleset.rules if rule.replacement}
     assert set(with_fixes) == {"false_scarcity.countdown", "false_scarcity.low_stock", "false_scarcity.social_proof",
                                "false_scarcity.urgency", "misleading_claim.guarantee", "misleading_claim.health",
-                               "misleading_claim.confirmshaming"}
+                               "misleading_claim.confirmshaming", "misleading_claim.superlative"}
     assert {rule: langs for rule, langs in with_fixes.items() if langs != {"en", "nl", "de"}} == {}
 
 
@@ -217,6 +217,10 @@ BEFORE_AFTER = [
     ("misleading_claim.health", "Medisch bewezen: onze crème helpt.", "Onze crème helpt."),
     ("misleading_claim.health", "Unser Wundermittel gegen Falten.", "Unser Mittel gegen Falten."),
     ("misleading_claim.health", "Wissenschaftlich belegt: unsere Creme hilft.", "Unsere Creme hilft."),
+    # misleading_claim.superlative: an unprovable top claim about price or quality becomes plain praise.
+    ("misleading_claim.superlative", "Unbeatable prices on every winter coat.", "Great prices on every winter coat."),
+    ("misleading_claim.superlative", "Onverslaanbare prijzen deze week.", "Scherpe prijzen deze week."),
+    ("misleading_claim.superlative", "Unschlagbare Preise diese Woche.", "Faire Preise diese Woche."),
     # misleading_claim.confirmshaming: the shaming decline becomes a neutral one.
     ("misleading_claim.confirmshaming", "No thanks, I'd rather pay full price", "No, thanks"),
     ("misleading_claim.confirmshaming", "Continue without discount", "No, thanks"),
