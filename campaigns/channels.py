@@ -88,6 +88,9 @@ class ChannelProblem:
     length: int | None = None
     limit: int | None = None
 
+    def __str__(self) -> str:
+        return self.message
+
 
 @dataclass(frozen=True)
 class SmsInfo:

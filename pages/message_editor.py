@@ -124,17 +124,13 @@ def write_and_screen() -> None:
                           max_chars=10_000, disabled=not editable,
                           placeholder="Write the message; it is screened as you type.")
     if body.strip():
-        result = screening_panel("\n".join(p for p in (subject, title, body) if p), ruleset_in_force(engine),
-                                 lang=detail["language"], audience=audience, key=f"ed_screen_{message_id}")
-        fixes = [f for f in result.findings if f.replacement is not None and f.matched_text in body]
-        for position, finding in enumerate(fixes):
-            label = (f"Remove “{finding.matched_text}”" if not finding.replacement
-                     else f"Replace “{finding.matched_text}” with “{finding.replacement}”")
-            st.button(label, key=f"ed_fix_{message_id}_{position}", disabled=not editable,
-                      on_click=lambda f=finding: set_live_text(
-                          body_key, apply_replacement(st.session_state[body_key], f.matched_text, f.replacement)))
+        screening_panel("\n".join(p for p in (subject, title, body) if p), ruleset_in_force(engine),
+                        lang=detail["language"], audience=audience, key=f"ed_screen_{message_id}",
+                        on_fix=lambda f: set_live_text(body_key, apply_replacement(st.session_state[body_key],
+                                                                                   f.matched_text, f.replacement)),
+                        can_fix=lambda f: f.matched_text in body, fixes_enabled=editable)
         for problem in check_message(detail["channel"], body=body, subject=subject, title=title):
-            (st.error if problem.severity == "error" else st.warning)(str(problem))
+            (st.error if problem.severity == "error" else st.warning)(md(problem))
         brand = brand_check(campaign["core_message"], body)
         (st.warning if brand.drifted else st.caption)(
             f"Brand consistency with the core message: {brand.similarity:.0%}. {brand.advice}")

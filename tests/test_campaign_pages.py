@@ -90,7 +90,7 @@ def test_one_click_fix_removes_a_false_scarcity_claim(app_db):
     message_id = create_message(app_db, people["mark"], campaign, segment, "sms")
     app = open_page(people["mark"], "pages/message_editor.py")
     _type(app, message_id, "Only 2 left! Fresh quality for spring.")
-    fix = next(button for button in app.button if button.key and button.key.startswith(f"ed_fix_{message_id}"))
+    fix = next(button for button in app.button if button.key and button.key.startswith(f"ed_screen_{message_id}_fix_"))
     assert fix.label.startswith("Remove “Only 2 left")
     fix.click().run()
     assert not app.exception, app.exception
