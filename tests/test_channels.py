@@ -196,3 +196,11 @@ def test_there_is_always_a_suggestion():
 def test_missing_or_unusable_traits_are_ignored():
     suggestions = suggest_channels({"median_age": None, "age": float("nan"), "customer_type": ""}, {"email": 0.5})
     assert _channels(suggestions) == ["email"]
+
+
+def test_a_channel_problem_reads_as_its_message():
+    from campaigns.channels import check_message
+
+    problems = check_message("sms", body="Warm quality — all winter long.")
+    assert problems and all(str(problem) == problem.message for problem in problems)
+    assert "UCS-2" in str(problems[0]) and "ChannelProblem(" not in str(problems[0])
