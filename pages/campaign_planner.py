@@ -7,6 +7,7 @@ import streamlit as st
 
 from campaigns.channels import CHANNELS, suggest_channels
 from campaigns.export import export_campaign
+from campaigns.plan_draft import draft_segment_plan
 from campaigns.service import create_campaign, list_campaigns, list_messages, update_segment_plan
 from campaigns.smart import SmartGoal, validate_goal
 from kpis.registry import KPI_BY_KEY
@@ -17,7 +18,7 @@ from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md, show_table
 from ui.errors import user_errors
-from ui.segment_cache import prepared, reach_for, reach_summary
+from ui.segment_cache import prepared, reach_for, reach_summary, segment_profile
 
 
 def channel_advice(data, segment_id: int) -> tuple[int, list]:
@@ -65,25 +66,29 @@ if existing:
         plan_campaign = by_id[st.selectbox("Campaign", list(by_id), format_func=lambda c: by_id[c]["name"],
                                            key="plan_campaign")]
         with user_errors("loading the segment plan"):
-            target_names = {row["id"]: row["name"] for row in list_segments(engine, principal,
-                                                                              plan_campaign["dataset_id"])
-                            if row["id"] in plan_campaign["segments"]}
+            targets = {row["id"]: row for row in list_segments(engine, principal, plan_campaign["dataset_id"])
+                       if row["id"] in plan_campaign["segments"]}
+            target_names = {segment_id: row["name"] for segment_id, row in targets.items()}
             plan_segment = st.selectbox("Target segment", list(target_names), format_func=target_names.get,
                                         key="plan_segment")
+            plan_data = prepared(engine, principal, plan_campaign["dataset_id"])
+            members, advice = channel_advice(plan_data, plan_segment)
             plan = plan_campaign["segments"].get(plan_segment) or {}
-            members, advice = channel_advice(prepared(engine, principal, plan_campaign["dataset_id"]), plan_segment)
+            draft = draft_segment_plan(segment_profile(engine, principal, plan_data, targets[plan_segment]), advice,
+                                       filled=plan)
             st.caption(f"{members:,} members. Suggested channels: "
-                       + "; ".join(f"**{s.channel}** ({', '.join(s.reasons[:2])})" for s in advice[:4]))
+                       + "; ".join(f"**{s.channel}** ({', '.join(s.reasons[:2])})" for s in advice[:4])
+                       + ". Empty fields are drafted from what sets the segment apart — edit them.")
             form_key = f"plan_{plan_campaign['id']}_{plan_segment}"
             with st.form(form_key):
-                value_proposition = st.text_area("Value proposition", value=plan.get("value_proposition", ""),
+                value_proposition = st.text_area("Value proposition", value=draft["value_proposition"],
                                                  max_chars=2000, key=f"{form_key}_vp")
                 p1, p2 = st.columns(2)
-                product = p1.text_area("Product", value=plan.get("product", ""), max_chars=2000,
+                product = p1.text_area("Product", value=draft["product"], max_chars=2000,
                                        key=f"{form_key}_product")
-                price = p2.text_area("Price", value=plan.get("price", ""), max_chars=2000, key=f"{form_key}_price")
-                place = p1.text_area("Place", value=plan.get("place", ""), max_chars=2000, key=f"{form_key}_place")
-                promotion = p2.text_area("Promotion", value=plan.get("promotion", ""), max_chars=2000,
+                price = p2.text_area("Price", value=draft["price"], max_chars=2000, key=f"{form_key}_price")
+                place = p1.text_area("Place", value=draft["place"], max_chars=2000, key=f"{form_key}_place")
+                promotion = p2.text_area("Promotion", value=draft["promotion"], max_chars=2000,
                                          key=f"{form_key}_promotion")
                 planned = [c for c in plan.get("channels") or [s.channel for s in advice[:2]] if c in CHANNELS]
                 channels = st.multiselect("Channels (the suggestion is preselected; your choice counts)", CHANNELS,

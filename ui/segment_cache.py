@@ -1,4 +1,4 @@
-"""Cached, shared inputs of the segment pages: the prepared dataset and its reach matrix."""
+"""Cached, shared inputs of the segment pages: the prepared dataset, its reach matrix, segment profiles."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from segmentation.service import SegmentableData, reach_key, reach_matrix, segmentable_data
+from segmentation.profiles import SegmentProfile, profile_segments
+from segmentation.service import SegmentableData, reach_key, reach_matrix, segment_mask, segmentable_data
 from store.authz import Principal
 from store.datasets import get_dataset
 from ui.data_cache import dataset_frame
@@ -32,3 +33,17 @@ def reach_summary(mask: pd.Series, reach: pd.DataFrame) -> dict[str, int]:
     """Reachable members per channel for a membership mask."""
     values = mask.to_numpy()
     return {column.split("/")[0]: int((values & reach[column].to_numpy()).sum()) for column in reach.columns}
+
+
+@st.cache_resource(max_entries=16, show_spinner="Profiling the segment…")
+def _profile(_data: SegmentableData, _mask: pd.Series, content_hash: str, segment_id: int,
+             segment_updated: str) -> SegmentProfile:
+    features = [column for column in _data.usable if column in _data.frame]
+    profiles = profile_segments(_data.frame, _mask.to_numpy(), features, _data.info["column_roles"])
+    return next(profile for profile in profiles if bool(profile.label))
+
+
+def segment_profile(engine: Engine, principal: Principal, data: SegmentableData, segment: dict) -> SegmentProfile:
+    """What sets a saved segment apart (cached per dataset content and segment version)."""
+    mask = segment_mask(engine, principal, data, segment["id"])
+    return _profile(data, mask, data.info["content_hash"], segment["id"], str(segment.get("updated_at")))
