@@ -8,7 +8,6 @@ import streamlit as st
 from kpis.service import customer_value
 from privacy.consent import CHANNELS
 from segmentation.charts import distribution_chart
-from segmentation.profiles import profile_segments
 from segmentation.service import export_reachable_members, segment_mask
 from store.datasets import list_datasets
 from store.policy import effective_setting
@@ -17,7 +16,7 @@ from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md
 from ui.errors import user_errors
-from ui.segment_cache import prepared, reach_for, reach_summary
+from ui.segment_cache import prepared, reach_for, reach_summary, segment_profile
 from ui.segment_panels import fairness_notes, special_columns
 
 
@@ -60,9 +59,7 @@ with user_errors("profiling the segment"):
         st.warning(f"⚠ Uses special-category data ({md(', '.join(used_special))}) under an admin's allowance.")
     fairness_notes(data, mask, set(segment["columns_used"]))
 
-    features = [column for column in data.usable if column in data.frame]
-    profile = next(p for p in profile_segments(data.frame, mask.to_numpy(), features, data.info["column_roles"])
-                   if bool(p.label))
+    profile = segment_profile(engine, principal, data, segment)
     st.subheader("What sets this segment apart")
     st.write(md(profile.summary))
     for trait in profile.top_traits[:6]:
