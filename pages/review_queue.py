@@ -12,7 +12,7 @@ from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md, show_table
 from ui.errors import user_errors
-from ui.screening_panel import escape_markdown
+from ui.screening_panel import escape_markdown, highlighted_spans
 from ui.version_compare import compare_versions
 
 WAITING_FILTERS = {"(any time)": timedelta(0), "1 hour": timedelta(hours=1), "1 day": timedelta(days=1),
@@ -82,9 +82,15 @@ with user_errors("loading the queue"):
     screening = version["screening"]
     st.markdown(f"**Version {version['version']}** by {md(version['author'])} · verdict **{screening['verdict']}** · "
                 f"rule set {version['ruleset_version']} · content hash `{version['content_hash'][:16]}`")
-    for key in ("subject", "title", "body"):
-        if version["content"].get(key):
-            st.markdown(f"*{key}:* " + escape_markdown(version["content"][key]))
+    stored_text = screening.get("text") or ""
+    if stored_text:  # the screened text (subject, title, body) with the findings of that screening marked
+        with st.container(border=True):
+            st.markdown(highlighted_spans(stored_text, ((f["start"], f["end"], f["severity"])
+                                                        for f in screening["findings"])))
+    else:
+        for key in ("subject", "title", "body"):
+            if version["content"].get(key):
+                st.markdown(f"*{key}:* " + escape_markdown(version["content"][key]))
     findings = pd.DataFrame(screening["findings"])
     if len(findings):
         show_table(findings[["severity", "category", "matched_text", "explanation", "suggestion", "source"]],

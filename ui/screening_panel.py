@@ -6,7 +6,7 @@ own `:color-background[...]` directive, so a message such as `<script>` shows up
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import streamlit as st
@@ -24,14 +24,19 @@ escape_markdown = md  # user text shown literally (no formatting, links or HTML)
 
 def highlighted_markdown(text: str, result: ScreeningResult) -> str:
     """The message as safe Markdown with each finding's span highlighted by severity."""
+    return highlighted_spans(text, ((f.start, f.end, f.severity) for f in result.findings))
+
+
+def highlighted_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` as safe Markdown with each (start, end, severity) span highlighted (stored findings too)."""
     pieces, position = [], 0
-    for finding in sorted(result.findings, key=lambda f: (f.start, -f.end)):
-        if finding.start < position:
+    for start, end, severity in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start < position or not 0 <= start < end <= len(text):
             continue  # overlapping findings: the first one already marks this text
-        pieces.append(escape_markdown(text[position:finding.start]))
-        colour = _COLOURS.get(finding.severity, "gray")
-        pieces.append(f":{colour}-background[{escape_markdown(text[finding.start:finding.end])}]")
-        position = finding.end
+        pieces.append(escape_markdown(text[position:start]))
+        colour = _COLOURS.get(severity, "gray")
+        pieces.append(f":{colour}-background[{escape_markdown(text[start:end])}]")
+        position = end
     pieces.append(escape_markdown(text[position:]))
     return "".join(pieces)
 
