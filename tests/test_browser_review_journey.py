@@ -74,6 +74,13 @@ def test_marketer_fixes_and_submits_reviewer_approves_marketer_exports(tmp_path,
         page.get_by_text("Blocked").first.wait_for(timeout=30_000)
         assert page.get_by_text("<script>alert('xss')</script>", exact=False).count() >= 1  # shown as text
         screenshot(page, "30-editor-flagged")
+        page.get_by_role("button", name="Remove “Only 2 left”").click()  # the one-click fix reaches the text area
+        for _ in range(120):
+            if "Only 2 left" not in body.input_value():
+                break
+            page.wait_for_timeout(250)
+        assert "Only 2 left" not in body.input_value()
+        assert body.input_value().startswith(XSS) and body.input_value().endswith("Guaranteed warm quality that lasts.")
         body.fill("")
         body.press_sequentially("Warm quality that lasts, all winter long.", delay=25)  # typed, reruns between
         page.get_by_text("Pass").first.wait_for(timeout=30_000)
