@@ -11,6 +11,7 @@ from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md, show_table
 from ui.errors import user_errors
+from ui.live_text import live_text_area
 from ui.screening_panel import screening_panel
 
 principal = require_roles("reviewer")
@@ -73,8 +74,8 @@ with tune:
         st.error(str(exc))
 
     st.subheader("Try a message")
-    message = st.text_area("Message", key="rules_try_text", max_chars=5000,
-                           placeholder="Type a marketing message to see how the rules above judge it")
+    message = live_text_area("Message", key="rules_try_text", max_chars=5000, height=120,
+                             placeholder="Type a marketing message to see how the rules above judge it")
     c1, c2 = st.columns(2)
     lang = c1.selectbox("Language", ["auto", *LANGUAGES], key="rules_try_lang")
     minors = c2.checkbox("The audience can include minors", key="rules_try_minors")
