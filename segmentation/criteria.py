@@ -6,7 +6,7 @@ The textbook test for a usable segment, per segment, as one table (`segment_crit
   handful of people can be singled out, and results on them mean nothing;
 - distinctness: distance from the segment's centre to the nearest other segment's centre, in units
   of the whole base's spread (root mean squared distance to the overall centre), in the same
-  encoding the clustering uses (`clustering.build_preprocessor`); below 0.5 two segments blur;
+  encoding the clustering uses (`cluster_encoding.build_preprocessor`); below 0.5 two segments blur;
 - homogeneity: 1 − (mean squared distance to the segment's own centre) / (the same for the whole
   base); 0 means "no more alike than everyone", 1 means identical members;
 - missing_share: share of the segment's rows with any feature missing (measurability);
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from segmentation.clustering import build_preprocessor
+from segmentation.cluster_encoding import build_preprocessor
 from segmentation.profiles import column_kind, multi_value_separator
 
 __all__ = ["DISTINCTNESS_MIN", "HOMOGENEITY_MIN", "MISSING_SHARE_MAX", "segment_criteria"]

@@ -12,7 +12,8 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from data.demo import COLUMN_ROLES, generate_demo
-from segmentation.clustering import Segmenter, resolve_column_roles
+from segmentation.cluster_columns import resolve_column_roles
+from segmentation.clustering import Segmenter
 from segmentation.schema import infer_column_roles
 
 TAGS = {"demographic", "geographic", "psychographic", "behavioural"}
