@@ -66,9 +66,7 @@ def _repeated_within(series: pd.Series, scan: ColumnScan | None, candidates: np.
 
 def normalised_text(series: pd.Series | pa.Array | pa.ChunkedArray, drop: str) -> pa.ChunkedArray | pa.Array:
     """Lower-case, accent-free, ``drop`` pattern replaced by a space, spaces collapsed and trimmed."""
-    folded = pc.utf8_lower(
-        pc.replace_substring_regex(pc.utf8_normalize(shapes.arrow_strings(series), "NFKD"), r"\p{Mn}", "")
-    )
+    folded = pc.utf8_lower(shapes.strip_accents(shapes.arrow_strings(series)))
     cleaned = pc.replace_substring_regex(pc.replace_substring_regex(folded, drop, " "), r"\s+", " ")
     return pc.utf8_trim_whitespace(cleaned).fill_null("")
 

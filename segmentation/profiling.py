@@ -156,8 +156,7 @@ def _profile_text(present: pd.Series, non_missing: int) -> ValueProfile:
 
 def _fold(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     """Lower-case and accent-free, like :func:`vocabulary.fold_text`, for a whole array at once."""
-    decomposed = pc.utf8_normalize(pc.replace_substring(values, "ß", "ss"), "NFKD")
-    return pc.utf8_lower(pc.replace_substring_regex(decomposed, r"\p{Mn}", ""))
+    return pc.utf8_lower(shapes.strip_accents(pc.replace_substring(values, "ß", "ss")))
 
 
 def _text_dtype_hint(

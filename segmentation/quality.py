@@ -97,13 +97,14 @@ def quality_report(
             pool.submit(_fill, context.scans[column], partial(scan_column, frame[column]))
         # the longest chain: ids settle exact duplicates, names pick the near-duplicate sample
         across_rows = pool.submit(lambda: near_duplicate_check(context, duplicate_checks(context), fuzzy_sample))
+        # needs no scan: queued early, so the last tasks are short ones and no thread idles at the end
+        checks = [pool.submit(outlier_checks, context)]
         for column in rest:
             pool.submit(_fill, context.scans[column], partial(scan_column, frame[column]))
         for column, future in context.parsed_dates.items():
             pool.submit(_fill, future, lambda column=column: parse_text_dates(frame[column], context.scan(column)))
-        checks = [pool.submit(task) for task in value_check_tasks(context)]
+        checks += [pool.submit(task) for task in value_check_tasks(context)]
         per_column = [pool.submit(column_checks, context, column) for column in frame.columns]
-        checks.append(pool.submit(outlier_checks, context))
         stats = [task.result() for task in per_column]
         notes = across_rows.result()
         for task in checks:

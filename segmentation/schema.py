@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from segmentation import vocabulary as vocab
 from segmentation.profiling import ValueProfile, profile_values
@@ -46,25 +47,52 @@ __all__ = [
 
 def infer_column_roles(frame: pd.DataFrame, sample_rows: int = 5_000) -> list[ColumnRole]:
     """Guess the role of every column of ``frame`` from its name and up to ``sample_rows`` sampled rows."""
-    sample = _spread_sample(frame, sample_rows)
+    positions = _spread_sample_positions(len(frame), sample_rows)
     roles = [
-        classify_column(column, vocab.normalise_name(column), profile_values(sample[column]))
+        classify_column(column, vocab.normalise_name(column), profile_values(_sampled(frame[column], positions)))
         for column in frame.columns
     ]
     return promote_revenue_in_transaction_tables(roles)
 
 
-def _spread_sample(frame: pd.DataFrame, sample_rows: int, runs: int = 100) -> pd.DataFrame:
-    """``sample_rows`` rows as ``runs`` contiguous stretches spread evenly over the table.
+def _spread_sample_positions(rows: int, sample_rows: int, runs: int = 100) -> np.ndarray | None:
+    """Row positions of ``sample_rows`` rows as ``runs`` contiguous stretches spread evenly over the table.
 
-    Contiguous stretches are views, so this is far cheaper than picking random rows out of
-    pyarrow-backed columns, while still seeing the start, middle and end of a sorted file.
+    Contiguous stretches still see the start, middle and end of a sorted file, and they can be cut
+    out of pyarrow-backed columns without copying. None when the table is small enough to profile whole.
     """
-    if len(frame) <= sample_rows:
-        return frame
+    if sample_rows < 1:
+        raise ValueError(f"sample_rows must be at least 1, not {sample_rows}")
+    if rows <= sample_rows:
+        return None
     length = max(sample_rows // runs, 1)
-    starts = np.linspace(0, len(frame) - length, num=sample_rows // length).astype(int)
-    return pd.concat([frame.iloc[start : start + length] for start in starts])
+    starts = np.linspace(0, rows - length, num=sample_rows // length).astype(int)
+    return (starts[:, np.newaxis] + np.arange(length)).ravel()
+
+
+def _sampled(series: pd.Series, positions: np.ndarray | None) -> pd.Series:
+    """The rows of ``series`` at ``positions`` (its own dtype and index labels), cheaply.
+
+    pyarrow-backed columns are cut into zero-copy slices, one per stretch: pyarrow's own take would
+    first join every chunk of the column into one copy. Other columns take their positions directly.
+    """
+    if positions is None:
+        return series
+    if not isinstance(series.dtype, pd.StringDtype | pd.ArrowDtype) or (
+        isinstance(series.dtype, pd.StringDtype) and series.dtype.storage != "pyarrow"
+    ):
+        return series.take(positions)
+    values = pa.array(series.array)  # zero-copy: the column's own arrow data
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    breaks = np.flatnonzero(np.diff(positions) != 1) + 1
+    starts, stops = positions[np.r_[0, breaks]], positions[np.r_[breaks - 1, len(positions) - 1]] + 1
+    pieces = [
+        chunk for start, stop in zip(starts.tolist(), stops.tolist(), strict=True)
+        for chunk in values.slice(start, stop - start).chunks
+    ]
+    sampled = pa.chunked_array(pieces, type=values.type)
+    return pd.Series(sampled, dtype=series.dtype, index=series.index[positions], name=series.name)
 
 
 # --- storing and editing -------------------------------------------------------------------------------

@@ -75,6 +75,22 @@ def arrow_strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ChunkedA
     return pa.array(values.array)
 
 
+def is_all_ascii(values: ArrowStrings) -> bool:
+    """True when no present value has a byte outside ASCII (then accents and Unicode forms cannot occur)."""
+    return pc.all(pc.string_is_ascii(values)).as_py() is not False
+
+
+def strip_accents(values: ArrowStrings) -> ArrowStrings:
+    """NFKD-decomposed with the combining marks removed ("é" → "e", "ﬁ" → "fi").
+
+    ASCII text is returned as it is: it has nothing to decompose, and skipping the two passes (and
+    compiling the ``\\p{Mn}`` pattern) matters when this runs on many small arrays.
+    """
+    if is_all_ascii(values):
+        return values
+    return pc.replace_substring_regex(pc.utf8_normalize(values, "NFKD"), r"\p{Mn}", "")
+
+
 def take_rows(values: pd.Series | ArrowStrings, positions: np.ndarray) -> pa.Array | pa.ChunkedArray:
     """The values at ``positions`` as arrow strings, taken chunk by chunk.
 
