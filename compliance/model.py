@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 SEVERITIES = ("info", "review", "block")
 VERDICTS = ("pass", "review", "block")
@@ -49,6 +50,12 @@ class Finding:
     def to_dict(self) -> dict[str, object]:
         """The finding as a plain dict (for JSON)."""
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding stored with ``to_dict`` (keys it does not know, from other versions, are ignored)."""
+        known = {field.name for field in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
 
 
 @dataclass(frozen=True)

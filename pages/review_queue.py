@@ -7,12 +7,13 @@ import streamlit as st
 
 from campaigns.review import decide, grant_waiver, recheck_approved, rescreen_approved, review_findings
 from campaigns.service import list_campaigns, list_messages, message_detail
+from compliance import Finding
 from store.segments import list_segments
 from ui.auth import require_roles
 from ui.context import get_engine
 from ui.display import md, show_table
 from ui.errors import user_errors
-from ui.screening_panel import escape_markdown, highlighted_spans
+from ui.screening_panel import escape_markdown, finding_cards, highlighted_spans
 from ui.version_compare import compare_versions
 
 WAITING_FILTERS = {"(any time)": timedelta(0), "1 hour": timedelta(hours=1), "1 day": timedelta(days=1),
@@ -91,10 +92,8 @@ with user_errors("loading the queue"):
         for key in ("subject", "title", "body"):
             if version["content"].get(key):
                 st.markdown(f"*{key}:* " + escape_markdown(version["content"][key]))
-    findings = pd.DataFrame(screening["findings"])
-    if len(findings):
-        show_table(findings[["severity", "category", "matched_text", "explanation", "suggestion", "source"]],
-                   key="rq_findings")
+    if screening["findings"]:
+        finding_cards([Finding.from_dict(stored) for stored in screening["findings"]], key="rq_findings")
     if len(detail["versions"]) > 1:
         with st.expander("Compare versions (default: changes since the previous version)"):
             compare_versions(detail["versions"], key="rq_compare")

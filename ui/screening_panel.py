@@ -57,10 +57,10 @@ def fix_label(finding: Finding) -> str:
     return f"Replace with “{finding.replacement}”"
 
 
-def finding_cards(result: ScreeningResult, *, key: str, on_fix: Callable[[Finding], None] | None = None,
+def finding_cards(findings: Iterable[Finding], *, key: str, on_fix: Callable[[Finding], None] | None = None,
                   can_fix: Callable[[Finding], bool] = lambda finding: True, fixes_enabled: bool = True) -> None:
     """Each finding in full — what matched, why, what to write instead, the source — with its one-click fix."""
-    for position, finding in enumerate(result.findings):
+    for position, finding in enumerate(findings):
         with st.container(border=True):
             text, action = st.columns([4, 1.4], vertical_alignment="center")
             text.markdown(f"{_SEVERITY_BADGES.get(finding.severity, finding.severity)} **“{md(finding.matched_text)}”**"
@@ -92,5 +92,5 @@ def screening_panel(text: str, ruleset: RuleSet, *, lang: str = "auto", audience
         if on_fix is None:
             st.dataframe(findings_table(result), hide_index=True, width="stretch", key=f"{key}_findings")
         else:
-            finding_cards(result, key=key, on_fix=on_fix, can_fix=can_fix, fixes_enabled=fixes_enabled)
+            finding_cards(result.findings, key=key, on_fix=on_fix, can_fix=can_fix, fixes_enabled=fixes_enabled)
     return result
