@@ -29,11 +29,11 @@ def _authors(connection: Connection, message: dict[str, Any]) -> set[str]:
     return {v["author"] for v in versions if v["version"] > since} | ({versions[-1]["author"]} if versions else set())
 
 
-def _waivers(connection: Connection, message: dict[str, Any], version: int) -> list[Waiver]:
+def _waivers(events: list[dict[str, Any]], version: int) -> list[Waiver]:
+    """The waivers granted for one version, from the message's review events."""
     return [Waiver(rule_id=e["details"]["rule_id"], text_hash=e["details"]["text_hash"], reason=e["text"],
                    expires=date.fromisoformat(e["details"]["expires"]), granted_by=e["actor"])
-            for e in campaign_store.read_events(connection, message["id"]) if e["kind"] == "waiver"
-            and e["version"] == version]
+            for e in events if e["kind"] == "waiver" and e["version"] == version]
 
 
 def _judge_current_version(engine: Engine, actor: Principal, message_id: int):
@@ -42,7 +42,7 @@ def _judge_current_version(engine: Engine, actor: Principal, message_id: int):
         message = campaign_store.read_message(connection, message_id)
         version = current_version(connection, message)
         authors = _authors(connection, message)
-        waivers = _waivers(connection, message, version["version"])
+        waivers = _waivers(campaign_store.read_events(connection, message["id"]), version["version"])
     result, _ = screen_message(engine, actor, message, version["content"])  # judged with the rules in force now
     return message, version, authors, waivers, result
 
@@ -108,19 +108,22 @@ def recheck_approved(engine: Engine, actor: Principal, message_ids: list[int] | 
     """
     today = today or date.today()
     in_force = ruleset_in_force(engine).version
+    candidates = [message for message in campaign_store.read_messages(engine, state="approved")
+                  if not message["needs_rereview"] and (message_ids is None or message["id"] in message_ids)]
+    # One query for every candidate's events: with nothing to re-check (the common case on a page load) that
+    # is all the work done.
+    events_of = campaign_store.read_events_of(engine, [message["id"] for message in candidates])
     flagged = []
-    for message in campaign_store.read_messages(engine, state="approved"):
-        if message["needs_rereview"] or (message_ids is not None and message["id"] not in message_ids):
+    for message in candidates:
+        events = events_of.get(message["id"], [])
+        last = _last_judgement(events, message["approved_hash"])
+        if last is not None and last["ruleset_version"] == in_force and not force:
             continue
         with engine.connect() as connection:
             version = current_version(connection, message)
-            events = campaign_store.read_events(connection, message["id"])
-            waivers = _waivers(connection, message, version["version"])
         if version["content_hash"] != message["approved_hash"]:
             continue  # edited after approval: not exportable anyway, the next review judges it
-        last = _last_judgement(events, version["content_hash"])
-        if last is not None and last["ruleset_version"] == in_force and not force:
-            continue
+        waivers = _waivers(events, version["version"])
         result, _ = screen_message(engine, actor, message, version["content"])
         before = (last or {}).get("details", {}).get("verdict") or version["screening"]["verdict"]
         blocks = {finding_key(f.rule_id, f.matched_text) for f in result.findings if f.severity == "block"}

@@ -145,11 +145,19 @@ def read_versions(bind: Engine | Connection, message_id: int) -> list[dict[str, 
 
 
 def read_events(bind: Engine | Connection, message_id: int) -> list[dict[str, Any]]:
+    return read_events_of(bind, [message_id]).get(message_id, [])
+
+
+def read_events_of(bind: Engine | Connection, message_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The review events of several messages in one query, per message id, oldest first."""
     if isinstance(bind, Engine):
         with bind.connect() as connection:
-            return read_events(connection, message_id)
-    return [dict(row._mapping) for row in bind.execute(
-        select(review_events).where(review_events.c.message_id == message_id).order_by(review_events.c.id))]
+            return read_events_of(connection, message_ids)
+    events: dict[int, list[dict[str, Any]]] = {}
+    for row in bind.execute(select(review_events).where(review_events.c.message_id.in_(message_ids))
+                            .order_by(review_events.c.id)):
+        events.setdefault(row.message_id, []).append(dict(row._mapping))
+    return events
 
 
 def insert_version(connection: Connection, actor_name: str, message: dict[str, Any], *, content: dict[str, Any],
