@@ -14,7 +14,7 @@ from store.datasets import list_datasets
 from store.segments import delete_segment, list_segments
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import md, show_table
+from ui.display import md, show_pending_notice, show_table
 from ui.errors import user_errors
 from ui.segment_builder import BuilderError, build_definition, conditions_editor, rule_from_json
 from ui.segment_cache import prepared, reach_for, reach_summary
@@ -25,9 +25,7 @@ engine = get_engine()
 SEGMENTATION_TYPES = ["demographic", "geographic", "psychographic", "behavioural", "combined"]
 
 st.title("Segments")
-notice = st.session_state.pop("segments_notice", None)
-if notice:
-    st.success(md(notice))
+show_pending_notice("segments_notice")
 
 with user_errors("loading datasets"):
     customers = list_datasets(engine, principal, kind="customers")

@@ -16,7 +16,7 @@ from store.datasets import list_datasets
 from store.segments import list_segments
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import md, show_table
+from ui.display import md, show_pending_notice, show_table
 from ui.errors import user_errors
 from ui.segment_cache import prepared, reach_for, reach_summary, segment_profile
 
@@ -38,9 +38,7 @@ def channel_advice(data, segment_id: int) -> tuple[int, list]:
 principal = require_roles("marketer", "manager")
 engine = get_engine()
 st.title("Campaigns")
-notice = st.session_state.pop("campaign_notice", None)
-if notice:
-    st.success(md(notice))
+show_pending_notice("campaign_notice")
 
 with user_errors("loading campaigns"):
     existing = list_campaigns(engine, principal)

@@ -9,7 +9,7 @@ from compliance.tuning import build_ruleset, pack_from_text, ruleset_in_force, s
 from store.rule_overlays import overlay_history
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import md, show_table
+from ui.display import show_pending_notice, show_table
 from ui.errors import user_errors
 from ui.live_text import live_text_area
 from ui.screening_panel import screening_panel
@@ -20,9 +20,7 @@ SEVERITY_OPTIONS = ["info", "review", "block"]
 LANGUAGES = ("en", "nl", "de")
 
 st.title("Rules")
-notice = st.session_state.pop("rules_notice", None)
-if notice:
-    st.success(md(notice))
+show_pending_notice("rules_notice")
 
 with user_errors("loading the rules"):
     in_force = ruleset_in_force(engine)

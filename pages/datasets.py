@@ -10,16 +10,14 @@ from ui.auth import require_roles
 from ui.context import get_engine
 from ui.data_upload import upload_wizard
 from ui.dataset_view import dataset_details
-from ui.display import md, show_table
+from ui.display import show_pending_notice, show_table
 from ui.errors import user_errors
 
 principal = require_roles("marketer")
 engine = get_engine()
 
 st.title("Data")
-notice = st.session_state.pop("data_notice", None)
-if notice:
-    st.success(md(notice))
+show_pending_notice("data_notice")
 
 stored, upload, consent = st.tabs(["Datasets", "Upload", "Consent"])
 

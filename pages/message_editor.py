@@ -23,7 +23,7 @@ from segmentation.service import segment_mask
 from store.segments import get_segment
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import md
+from ui.display import md, show_pending_notice
 from ui.errors import user_errors
 from ui.live_text import live_text_area, set_live_text
 from ui.screening_panel import screening_panel
@@ -33,9 +33,7 @@ from ui.version_compare import compare_versions
 principal = require_roles("marketer")
 engine = get_engine()
 st.title("Message editor")
-notice = st.session_state.pop("editor_notice", None)
-if notice:
-    st.success(md(notice))
+show_pending_notice("editor_notice")
 
 with user_errors("loading campaigns"):
     campaigns = {row["id"]: row for row in list_campaigns(engine, principal)}

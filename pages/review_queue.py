@@ -11,7 +11,7 @@ from compliance import Finding
 from store.segments import list_segments
 from ui.auth import require_roles
 from ui.context import get_engine
-from ui.display import md, show_table
+from ui.display import md, show_pending_notice, show_table
 from ui.errors import user_errors
 from ui.screening_panel import escape_markdown, finding_cards, highlighted_spans
 from ui.version_compare import compare_versions
@@ -22,9 +22,7 @@ WAITING_FILTERS = {"(any time)": timedelta(0), "1 hour": timedelta(hours=1), "1 
 principal = require_roles("reviewer")
 engine = get_engine()
 st.title("Review queue")
-notice = st.session_state.pop("review_notice", None)
-if notice:
-    st.success(md(notice))
+show_pending_notice("review_notice")
 
 with user_errors("re-checking approved messages"):
     # Approvals judged under an older rule set are judged again (rules change with tuning and with upgrades).

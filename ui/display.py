@@ -18,6 +18,13 @@ def md(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", "  \n")
 
 
+def show_pending_notice(key: str) -> None:
+    """Show (once) the success message an action left under ``key`` before it reran the page."""
+    notice = st.session_state.pop(key, None)
+    if notice:
+        st.success(md(notice))
+
+
 def show_table(frame: pd.DataFrame, *, key: str | None = None, max_rows: int = MAX_ROWS_SHOWN,
                **kwargs) -> None:
     """Show at most ``max_rows`` rows (with a note when more exist); text is rendered as text."""
