@@ -115,19 +115,22 @@ def set_split(engine: Engine, actor: Principal, message_id: int, split: float) -
 
 @requires("marketer", "reviewer", "manager", action="read a segment's audience")
 def audience_for_segment(engine: Engine, actor: Principal, segment_id: int,
-                         data: SegmentableData | None = None) -> Audience:
+                         data: SegmentableData | None = None, mask: pd.Series | None = None) -> Audience:
     """Who the message goes to, as the screening rules need it (minors, targeting by age or gender).
 
     The ages are those of the segment's members, not of the whole customer table. ``data`` is the prepared
-    dataset when the caller already has it (the editor's cache); otherwise it is read. Only aggregates leave
+    dataset when the caller already has it (the editor's cache), and ``mask`` the segment's membership over it
+    when already evaluated; otherwise they are read and evaluated here. Only aggregates leave
     this function, so the members are evaluated on the service's own authority (a reviewer may judge a message
     for an audience without being allowed to browse the segment).
     """
     segment = get_segment(engine, actor, segment_id)
     evaluator = system_principal("screening")
     if data is None or data.info["id"] != segment["dataset_id"]:
-        data = segmentable_data(engine, evaluator, segment["dataset_id"])
-    members = data.frame.loc[segment_mask(engine, evaluator, data, segment_id).to_numpy()]
+        data, mask = segmentable_data(engine, evaluator, segment["dataset_id"]), None
+    if mask is None:
+        mask = segment_mask(engine, evaluator, data, segment_id)
+    members = data.frame.loc[mask.to_numpy()]
     age_column = next((column for column in members.columns if str(column).lower() in AGE_COLUMN_NAMES), None)
     ages = (pd.to_numeric(members[age_column], errors="coerce").dropna() if age_column is not None
             else pd.Series(dtype=float))

@@ -108,7 +108,7 @@ with user_errors("loading the message"):
                 set_split(engine, principal, message_id, changed_split)
                 st.session_state["editor_notice"] = f"This variant now goes to {changed_split:.0%} of the audience."
                 st.rerun()
-    audience = audience_for_segment(engine, principal, detail["segment_id"], data=data)
+    audience = audience_for_segment(engine, principal, detail["segment_id"], data=data, mask=mask)
     loaded = True
 if not loaded:
     st.stop()

@@ -290,6 +290,8 @@ def test_the_audience_is_the_segment_members_not_the_whole_table(people, store):
     assert for_adults.min_age >= 18 and for_adults.share_minors == 0.0 and for_adults.selected_by_age
     for_teens = audience_for_segment(store, people["mark"], teens, data=data)
     assert for_teens.max_age < 18 and for_teens.share_minors == 1.0
+    teen_mask = data.frame["age"] < 18  # a membership the caller already evaluated is used as given
+    assert audience_for_segment(store, people["mark"], teens, data=data, mask=teen_mask) == for_teens
 
 
 def test_the_segment_plan_keeps_known_channels_and_trims_text(people, store):
