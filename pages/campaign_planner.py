@@ -21,8 +21,8 @@ from ui.errors import user_errors
 from ui.segment_cache import prepared, reach_for, reach_summary, segment_profile
 
 
-def channel_advice(data, segment_id: int) -> tuple[int, list]:
-    """Members of a segment and the channels suggested for it (traits and consent), best first."""
+def channel_advice(data, segment_id: int) -> tuple[pd.Series, list]:
+    """A segment's membership and the channels suggested for it (traits and consent), best first."""
     mask = segment_mask(engine, principal, data, segment_id)
     reached = reach_summary(mask, reach_for(engine, data))
     ages = data.frame.loc[mask.to_numpy(), "age"] if "age" in data.frame else pd.Series(dtype=float)
@@ -32,7 +32,7 @@ def channel_advice(data, segment_id: int) -> tuple[int, list]:
     advice = suggest_channels({"median_age": float(ages.median()) if len(ages) else None,
                                "business_share": float(business)},
                               {channel: count / size for channel, count in reached.items()})
-    return int(mask.sum()), advice
+    return mask, advice
 
 
 principal = require_roles("marketer", "manager")
@@ -70,11 +70,11 @@ if existing:
             plan_segment = st.selectbox("Target segment", list(target_names), format_func=target_names.get,
                                         key="plan_segment")
             plan_data = prepared(engine, principal, plan_campaign["dataset_id"])
-            members, advice = channel_advice(plan_data, plan_segment)
+            plan_mask, advice = channel_advice(plan_data, plan_segment)
             plan = plan_campaign["segments"].get(plan_segment) or {}
-            draft = draft_segment_plan(segment_profile(engine, principal, plan_data, targets[plan_segment]), advice,
+            draft = draft_segment_plan(segment_profile(plan_data, targets[plan_segment], plan_mask), advice,
                                        filled=plan)
-            st.caption(f"{members:,} members. Suggested channels: "
+            st.caption(f"{int(plan_mask.sum()):,} members. Suggested channels: "
                        + "; ".join(f"**{s.channel}** ({', '.join(s.reasons[:2])})" for s in advice[:4])
                        + ". Empty fields are drafted from what sets the segment apart — edit them.")
             form_key = f"plan_{plan_campaign['id']}_{plan_segment}"
@@ -158,9 +158,10 @@ if chosen:
     with user_errors("preparing channel advice"):
         data = prepared(engine, principal, dataset_id)
         for segment_id in chosen:
-            members, advice = channel_advice(data, segment_id)
+            membership, advice = channel_advice(data, segment_id)
             marketing = segments[segment_id]["marketing"] or {}
-            st.markdown(f"**{md(segments[segment_id]['name'])}** · {members:,} members · suggested channels: "
+            st.markdown(f"**{md(segments[segment_id]['name'])}** · {int(membership.sum()):,} members · suggested "
+                        "channels: "
                         + ", ".join(f"{s.channel} ({'; '.join(s.reasons[:1])})" for s in advice[:3]))
             if marketing:
                 st.caption(" · ".join(f"{k}: {md(v)}" for k, v in marketing.items() if v))

@@ -59,7 +59,7 @@ with user_errors("profiling the segment"):
         st.warning(f"⚠ Uses special-category data ({md(', '.join(used_special))}) under an admin's allowance.")
     fairness_notes(data, mask, set(segment["columns_used"]))
 
-    profile = segment_profile(engine, principal, data, segment)
+    profile = segment_profile(data, segment, mask)
     st.subheader("What sets this segment apart")
     st.write(md(profile.summary))
     for trait in profile.top_traits[:6]:

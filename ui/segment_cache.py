@@ -7,7 +7,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from segmentation.profiles import SegmentProfile, profile_segments
-from segmentation.service import SegmentableData, reach_key, reach_matrix, segment_mask, segmentable_data
+from segmentation.service import SegmentableData, reach_key, reach_matrix, segmentable_data
 from store.authz import Principal
 from store.datasets import get_dataset
 from ui.data_cache import dataset_frame
@@ -43,7 +43,6 @@ def _profile(_data: SegmentableData, _mask: pd.Series, content_hash: str, segmen
     return next(profile for profile in profiles if bool(profile.label))
 
 
-def segment_profile(engine: Engine, principal: Principal, data: SegmentableData, segment: dict) -> SegmentProfile:
-    """What sets a saved segment apart (cached per dataset content and segment version)."""
-    mask = segment_mask(engine, principal, data, segment["id"])
+def segment_profile(data: SegmentableData, segment: dict, mask: pd.Series) -> SegmentProfile:
+    """What sets a saved segment (its membership ``mask`` over ``data``) apart, cached per content and version."""
     return _profile(data, mask, data.info["content_hash"], segment["id"], str(segment.get("updated_at")))
